@@ -1,0 +1,1 @@
+"""civicline: a city's single line to its citizens."""

@@ -1,0 +1,188 @@
+"""The case (a citizen's appeal), its reporter and its append-only history."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from civicline.directory.models import Area, CaseKind, Category, Organisation
+
+DESCRIPTION_MAX = 4000
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    WALK_IN = "walk_in", _("Walk-in")
+    EMAIL = "email", _("E-mail")
+    WEB = "web", _("Web")
+    MOBILE_APP = "mobile_app", _("Mobile app")
+    SMS = "sms", _("SMS")
+    CHAT = "chat", _("Chat")
+
+
+class Status(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    ASSIGNED = "assigned", _("Assigned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+OPEN_STATUSES = (Status.REGISTERED, Status.ASSIGNED, Status.IN_PROGRESS)
+
+
+class Reporter(models.Model):
+    """The citizen behind one or more cases. Kept apart from the case: only the contact
+    center ever reads it."""
+
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True, db_index=True)
+    email = models.EmailField(_("e-mail"), blank=True, db_index=True)
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default="sr"
+    )
+    consent_to_contact = models.BooleanField(_("consents to be contacted"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("reporter")
+        verbose_name_plural = _("reporters")
+
+    def __str__(self) -> str:
+        return self.name or self.phone or self.email or str(_("anonymous"))
+
+
+class ReferenceCounter(models.Model):
+    """Hands out case references per year; the row is locked while a number is taken."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class Case(models.Model):
+    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=CaseKind.choices)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="cases"
+    )
+    description = models.TextField(_("description"), max_length=DESCRIPTION_MAX)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    area = models.ForeignKey(
+        Area, verbose_name=_("area"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("competent organisation"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.REGISTERED
+    )
+    reporter = models.ForeignKey(
+        Reporter,
+        verbose_name=_("reporter"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="registered_cases",
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_cases",
+    )
+    created_at = models.DateTimeField(_("registered"), db_index=True)
+    updated_at = models.DateTimeField(_("updated"), db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [
+            models.Index(fields=["status", "-created_at"], name="case_status_created"),
+            models.Index(
+                fields=["organisation", "status", "-created_at"], name="case_org_status_created"
+            ),
+            models.Index(fields=["organisation", "-created_at"], name="case_org_created"),
+            models.Index(fields=["category", "-created_at"], name="case_category_created"),
+            models.Index(fields=["kind", "-created_at"], name="case_kind_created"),
+            models.Index(fields=["channel", "-created_at"], name="case_channel_created"),
+            models.Index(fields=["registered_by", "-created_at"], name="case_registrar_created"),
+            models.Index(fields=["reporter", "-created_at"], name="case_reporter_created"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class EventKind(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    STATUS_CHANGED = "status_changed", _("Status changed")
+    NOTE = "note", _("Note")
+    TRANSFERRED = "transferred", _("Transferred")
+
+
+class CaseEvent(models.Model):
+    """One change to a case, written in the same transaction as the change. Never edited."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("when"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    kind = models.CharField(_("what"), max_length=20, choices=EventKind.choices)
+    old_value = models.CharField(_("old value"), max_length=200, blank=True)
+    new_value = models.CharField(_("new value"), max_length=200, blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=DESCRIPTION_MAX)
+    is_public = models.BooleanField(_("public"), default=False)
+    # The case's status and competent body right after this event: the live view and
+    # the reports read them without joining back to the case.
+    status = models.CharField(max_length=20, choices=Status.choices)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [
+            models.Index(fields=["case", "at"], name="caseevent_case_at"),
+            models.Index(fields=["organisation", "id"], name="caseevent_org_id"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"

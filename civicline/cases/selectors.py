@@ -1,0 +1,124 @@
+"""Queries over cases. Lists select their related rows up front: one query per page, not
+one per row."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from civicline.cases.access import cases_visible_to
+from civicline.cases.models import OPEN_STATUSES, Case, CaseEvent, Reporter, Status
+from civicline.directory.selectors import StaffProfile
+
+LIST_RELATED = ("category", "organisation", "area")
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    status: str = ""
+    organisation_id: int | None = None
+    category_id: int | None = None
+    kind: str = ""
+    channel: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    reference: str = ""
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def case_list(profile: StaffProfile, filters: CaseFilters) -> QuerySet[Case]:
+    cases = cases_visible_to(profile)
+    if filters.reference:
+        cases = cases.filter(reference=filters.reference.strip())
+    if filters.status:
+        cases = cases.filter(status=filters.status)
+    if filters.organisation_id:
+        cases = cases.filter(organisation_id=filters.organisation_id)
+    if filters.category_id:
+        cases = cases.filter(category_id=filters.category_id)
+    if filters.kind:
+        cases = cases.filter(kind=filters.kind)
+    if filters.channel:
+        cases = cases.filter(channel=filters.channel)
+    if filters.date_from:
+        cases = cases.filter(created_at__gte=_day_start(filters.date_from))
+    if filters.date_to:
+        cases = cases.filter(created_at__lt=_day_start(filters.date_to + timedelta(days=1)))
+    return cases.select_related(*LIST_RELATED).order_by("-created_at", "-id")
+
+
+def status_counts(cases: QuerySet[Case]) -> list[dict]:
+    """How many of these cases are in each status, in the state machine's order."""
+    found = dict(cases.order_by().values_list("status").annotate(n=Count("id")))
+    return [
+        {"status": status, "label": label, "n": found.get(status, 0)}
+        for status, label in Status.choices
+    ]
+
+
+def organisation_counts(cases: QuerySet[Case]) -> list[dict]:
+    """Per organisation: open cases and all cases, the busiest first."""
+    rows = (
+        cases.order_by()
+        .values("organisation_id", "organisation__name", "status")
+        .annotate(n=Count("id"))
+    )
+    per_org: dict[int, dict] = {}
+    for row in rows:
+        entry = per_org.setdefault(
+            row["organisation_id"],
+            {"id": row["organisation_id"], "name": row["organisation__name"], "open": 0, "all": 0},
+        )
+        entry["all"] += row["n"]
+        if row["status"] in OPEN_STATUSES:
+            entry["open"] += row["n"]
+    return sorted(per_org.values(), key=lambda e: (-e["open"], -e["all"], e["name"]))
+
+
+def workstation_cases(profile: StaffProfile, *, order: str) -> QuerySet[Case]:
+    """An officer's open cases: the oldest first (work the queue) or the newest first."""
+    cases = cases_visible_to(profile).filter(status__in=OPEN_STATUSES)
+    ordering = ("created_at", "id") if order == "oldest" else ("-created_at", "-id")
+    return cases.select_related(*LIST_RELATED).order_by(*ordering)
+
+
+def cases_registered_by(user, *, limit: int = 50) -> QuerySet[Case]:
+    return (
+        Case.objects.filter(registered_by=user)
+        .select_related(*LIST_RELATED)
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def caller_history(phone_e164: str, *, limit: int = 20) -> tuple[Reporter | None, list[Case]]:
+    """The citizen calling from this number and their latest cases, open ones first."""
+    reporter = Reporter.objects.filter(phone=phone_e164).order_by("id").first()
+    if reporter is None:
+        return None, []
+    cases = list(
+        Case.objects.filter(reporter=reporter)
+        .select_related(*LIST_RELATED)
+        .order_by("-created_at", "-id")[:limit]
+    )
+    cases.sort(key=lambda c: not c.is_open)
+    return reporter, cases
+
+
+def case_timeline(case: Case) -> QuerySet[CaseEvent]:
+    return case.events.select_related("actor").order_by("at", "id")
+
+
+def events_after(profile: StaffProfile, last_id: int, *, limit: int = 200) -> list[CaseEvent]:
+    """Events newer than `last_id` that this user may see, for the live view."""
+    events = CaseEvent.objects.filter(id__gt=last_id)
+    if not profile.is_contact_center:
+        events = events.filter(organisation_id__in=profile.organisation_ids or [0])
+    return list(events.select_related("case").order_by("id")[:limit])
+
+
+def latest_event_id() -> int:
+    return CaseEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0

@@ -1,0 +1,285 @@
+"""The operations on cases. Each runs in one transaction and writes its CaseEvent with it."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civicline import clock
+from civicline.cases import workflow
+from civicline.cases.models import (
+    DESCRIPTION_MAX,
+    Case,
+    CaseEvent,
+    Channel,
+    EventKind,
+    ReferenceCounter,
+    Reporter,
+    Status,
+)
+from civicline.directory.models import Area, CaseKind, Category, Organisation
+from civicline.directory.phones import PhoneError, phone_to_e164
+from civicline.routing.selectors import competent_organisation
+
+
+def _event(
+    case: Case,
+    *,
+    actor: AbstractBaseUser | None,
+    kind: str,
+    old: str = "",
+    new: str = "",
+    note: str = "",
+    is_public: bool = False,
+) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case,
+        at=case.updated_at,
+        actor=actor,
+        kind=kind,
+        old_value=old,
+        new_value=new,
+        note=note,
+        is_public=is_public,
+        status=case.status,
+        organisation_id=case.organisation_id,
+    )
+
+
+def _next_reference(year: int) -> str:
+    ReferenceCounter.objects.get_or_create(year=year)
+    # The UPDATE locks the year's row until commit, so two registrations never share a number.
+    ReferenceCounter.objects.filter(year=year).update(last=F("last") + 1)
+    number = ReferenceCounter.objects.values_list("last", flat=True).get(year=year)
+    return f"{year}-{number:06d}"
+
+
+def _locked(case: Case) -> Case:
+    return Case.objects.select_for_update().get(pk=case.pk)
+
+
+def _clean_note(note: str, *, field: str = "note") -> str:
+    note = (note or "").strip()
+    if len(note) > DESCRIPTION_MAX:
+        raise ValidationError(
+            {field: _("Keep it under %(max)d characters.") % {"max": DESCRIPTION_MAX}}
+        )
+    return note
+
+
+@dataclass(frozen=True)
+class ReporterDetails:
+    """What the citizen told about themselves; all empty means an anonymous case."""
+
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+    language: str = "sr"
+    consent_to_contact: bool = False
+
+
+@transaction.atomic
+def reporter_find_or_create(*, details: ReporterDetails) -> Reporter | None:
+    """The citizen with this phone (or, without a phone, this e-mail); None when anonymous.
+
+    A known citizen's name and consent are updated with what they say now.
+    """
+    name, email, phone = details.name.strip()[:200], details.email.strip().lower(), details.phone
+    language, consent_to_contact = details.language, details.consent_to_contact
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Choose a language from the list.")})
+    if phone:
+        try:
+            phone = phone_to_e164(phone)
+        except PhoneError as exc:
+            raise ValidationError({"phone": str(exc)}) from None
+    if not (name or phone or email):
+        return None
+    reporter = None
+    if phone:
+        reporter = Reporter.objects.filter(phone=phone).order_by("id").first()
+    elif email:
+        reporter = Reporter.objects.filter(email=email).order_by("id").first()
+    if reporter is None:
+        return Reporter.objects.create(
+            name=name,
+            phone=phone,
+            email=email,
+            language=language,
+            consent_to_contact=consent_to_contact,
+        )
+    reporter.name = name or reporter.name
+    reporter.email = email or reporter.email
+    reporter.language = language
+    reporter.consent_to_contact = consent_to_contact
+    reporter.save(update_fields=["name", "email", "language", "consent_to_contact"])
+    return reporter
+
+
+@transaction.atomic
+def case_register(
+    *,
+    kind: str,
+    channel: str,
+    category: Category,
+    description: str,
+    actor: AbstractBaseUser | None,
+    address: str = "",
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+    area: Area | None = None,
+    reporter: Reporter | None = None,
+    answer: str = "",
+) -> Case:
+    """Register a case and route it to the competent organisation.
+
+    With `answer`, an information request answered on the spot is registered and resolved
+    in the same transaction: the contact center itself was competent to answer.
+    """
+    description = _clean_note(description, field="description")
+    errors: dict[str, str] = {}
+    if not description:
+        errors["description"] = _("Describe what the citizen reports or asks.")
+    if kind not in CaseKind.values:
+        errors["kind"] = _("Choose a kind of case.")
+    elif kind not in category.allowed_kinds:
+        errors["kind"] = _("“%(kind)s” is not allowed for the category “%(category)s”.") % {
+            "kind": CaseKind(kind).label,
+            "category": category.name,
+        }
+    if channel not in Channel.values:
+        errors["channel"] = _("Choose a channel.")
+    if not category.is_active:
+        errors["category"] = _("This category is no longer in use.")
+    if (latitude is None) != (longitude is None):
+        errors["latitude"] = _("Give both latitude and longitude, or neither.")
+    if answer and kind != CaseKind.INFORMATION:
+        errors["answer"] = _("Only an information request can be answered on the spot.")
+    if errors:
+        raise ValidationError(errors)
+    answer = _clean_note(answer, field="answer")
+
+    now = clock.now()
+    case = Case.objects.create(
+        reference=_next_reference(timezone.localtime(now).year),
+        kind=kind,
+        channel=channel,
+        category=category,
+        description=description,
+        address=address.strip()[:300],
+        latitude=latitude,
+        longitude=longitude,
+        area=area,
+        organisation=competent_organisation(category=category, area=area),
+        reporter=reporter,
+        registered_by=actor,
+        created_at=now,
+        updated_at=now,
+    )
+    _event(case, actor=actor, kind=EventKind.REGISTERED, new=case.reference)
+    if answer:
+        case.status = Status.RESOLVED
+        case.save(update_fields=["status"])
+        _event(
+            case,
+            actor=actor,
+            kind=EventKind.STATUS_CHANGED,
+            old=Status.REGISTERED,
+            new=Status.RESOLVED,
+            note=answer,
+            is_public=True,
+        )
+    return case
+
+
+@transaction.atomic
+def case_intake(*, reporter: ReporterDetails, **case_fields) -> Case:
+    """Find or create the reporter and register their case, as one transaction: a rejected
+    case leaves no reporter behind. `case_fields` are case_register's arguments."""
+    return case_register(reporter=reporter_find_or_create(details=reporter), **case_fields)
+
+
+@transaction.atomic
+def case_change_status(
+    *, case: Case, to: str, actor: AbstractBaseUser | None, note: str = ""
+) -> Case:
+    """Move a case along the state machine; an illegal move changes nothing."""
+    case = _locked(case)
+    note = _clean_note(note)
+    if to not in Status.values:
+        raise ValidationError({"status": _("“%(value)s” is not a status.") % {"value": to[:40]}})
+    if not workflow.is_allowed(case.status, to):
+        raise ValidationError(
+            {
+                "status": _("A case that is “%(current)s” cannot become “%(target)s”.")
+                % {"current": Status(case.status).label, "target": Status(to).label}
+            }
+        )
+    if workflow.note_required(case.status, to) and not note:
+        raise ValidationError({"note": _("Write why: this change needs a note.")})
+    is_public = workflow.note_is_public(case.status, to)
+    old = case.status
+    case.status = to
+    case.updated_at = clock.now()
+    fields = ["status", "updated_at"]
+    if to == Status.ASSIGNED:
+        case.assignee = actor
+        fields.append("assignee")
+    case.save(update_fields=fields)
+    _event(
+        case,
+        actor=actor,
+        kind=EventKind.STATUS_CHANGED,
+        old=old,
+        new=to,
+        note=note,
+        is_public=is_public,
+    )
+    return case
+
+
+@transaction.atomic
+def case_add_note(
+    *, case: Case, actor: AbstractBaseUser | None, note: str, is_public: bool
+) -> CaseEvent:
+    """A note on the timeline; a public one is what the citizen may be told."""
+    note = _clean_note(note)
+    if not note:
+        raise ValidationError({"note": _("Write the note first.")})
+    case = _locked(case)
+    case.updated_at = clock.now()
+    case.save(update_fields=["updated_at"])
+    return _event(case, actor=actor, kind=EventKind.NOTE, note=note, is_public=is_public)
+
+
+@transaction.atomic
+def case_set_organisation(
+    *, case: Case, organisation: Organisation, actor: AbstractBaseUser | None, reason: str
+) -> Case:
+    """Hand an open case to another body; it waits there to be accepted again.
+
+    Called by routing's case_transfer, which decides whether the transfer may happen.
+    """
+    case = _locked(case)
+    old_name = case.organisation.name
+    case.organisation = organisation
+    case.assignee = None
+    if case.status in (Status.ASSIGNED, Status.IN_PROGRESS):
+        case.status = Status.REGISTERED
+    case.updated_at = clock.now()
+    case.save(update_fields=["organisation", "assignee", "status", "updated_at"])
+    _event(
+        case,
+        actor=actor,
+        kind=EventKind.TRANSFERRED,
+        old=old_name[:200],
+        new=organisation.name[:200],
+        note=reason,
+    )
+    return case

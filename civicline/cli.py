@@ -1,0 +1,99 @@
+"""The `civicline` command: demo, serve, worker, and every Django command via `manage`."""
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+
+
+def _django_setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civicline.settings")
+    import django
+
+    django.setup()
+
+
+def _serve(host: str, port: int, workers: int = 1) -> None:
+    import uvicorn
+
+    uvicorn.run(
+        "civicline.asgi:application",
+        host=host,
+        port=port,
+        workers=workers,
+        lifespan="off",
+        log_level="info",
+        # Live-update streams are long requests; don't wait on them when stopping.
+        timeout_graceful_shutdown=2,
+    )
+
+
+def _worker_command() -> list[str]:
+    return [sys.executable, "-m", "civicline.cli", "worker"]
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    _django_setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("demo_city")
+    print(f"\ncivicline is starting on http://{args.host}:{args.port}/  (Ctrl+C stops it)\n")
+    worker = subprocess.Popen(_worker_command())
+    try:
+        _serve(args.host, args.port)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        try:
+            worker.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    _django_setup()
+    _serve(args.host, args.port, args.workers)
+
+
+def cmd_worker(args: argparse.Namespace) -> None:
+    _django_setup()
+    from django.core.management import call_command
+
+    call_command("db_worker", *args.rest)
+
+
+def cmd_manage(args: argparse.Namespace) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civicline.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["civicline manage", *args.rest])
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="civicline", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    demo = commands.add_parser("demo", help="set up the demo city and run server and worker")
+    serve = commands.add_parser("serve", help="run the web server")
+    for sub in (demo, serve):
+        sub.add_argument("--host", default="127.0.0.1")
+        sub.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    demo.set_defaults(handler=cmd_demo)
+    serve.set_defaults(handler=cmd_serve)
+
+    worker = commands.add_parser("worker", help="run the background worker")
+    worker.add_argument("rest", nargs=argparse.REMAINDER)
+    worker.set_defaults(handler=cmd_worker)
+
+    manage = commands.add_parser("manage", help="any Django management command")
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage.set_defaults(handler=cmd_manage)
+
+    args = parser.parse_args(argv)
+    args.handler(args)
+
+
+if __name__ == "__main__":
+    main()

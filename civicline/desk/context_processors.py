@@ -1,0 +1,8 @@
+from civicline.directory.selectors import StaffProfile, staff_profile
+
+
+def staff_roles(request) -> dict:
+    """The user's roles for the navigation, computed once per request."""
+    if not hasattr(request, "_staff_profile"):
+        request._staff_profile = staff_profile(request.user) if hasattr(request, "user") else None
+    return {"staff": request._staff_profile or StaffProfile()}

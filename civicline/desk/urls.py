@@ -1,0 +1,18 @@
+from django.urls import path
+
+from civicline.desk import live, views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("desk/", views.desk, name="desk"),
+    path("desk/caller/", views.caller, name="caller"),
+    path("categories/", views.categories, name="categories"),
+    path("work/", views.workstation, name="workstation"),
+    path("supervisor/", views.supervisor, name="supervisor"),
+    path("cases/<str:reference>/", views.case_detail, name="case"),
+    path("cases/<str:reference>/timeline/", views.case_timeline, name="case-timeline"),
+    path("cases/<str:reference>/status/", views.case_status, name="case-status"),
+    path("cases/<str:reference>/note/", views.case_note, name="case-note"),
+    path("cases/<str:reference>/transfer/", views.case_transfer_view, name="case-transfer"),
+    path("live/", live.live_events, name="live"),
+]

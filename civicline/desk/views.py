@@ -1,0 +1,323 @@
+"""Staff pages. Each view parses, checks access through cases.access, calls one service,
+and renders."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from civicline.cases import selectors, services
+from civicline.cases.access import (
+    allowed_targets,
+    can_see_reporter,
+    can_write,
+    case_for_user,
+    move_forbidden,
+)
+from civicline.cases.models import Status
+from civicline.cases.workflow import ACTION_LABELS, note_required
+from civicline.desk.context_processors import staff_roles
+from civicline.desk.forms import (
+    CaseFilterForm,
+    NoteForm,
+    RegisterCaseForm,
+    StatusForm,
+    TransferForm,
+)
+from civicline.directory.models import Organisation
+from civicline.directory.phones import PhoneError, phone_display, phone_to_e164
+from civicline.directory.selectors import category_search
+from civicline.routing.services import case_transfer
+
+PAGE_SIZE = 50
+
+
+def staff_page(check):
+    """Login required, then `check(profile)` must hold, else 403."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            profile = staff_roles(request)["staff"]
+            if not check(profile):
+                raise PermissionDenied
+            request.profile = profile
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+any_staff = staff_page(lambda p: p.is_staff_member)
+contact_center = staff_page(lambda p: p.is_contact_center)
+supervisors = staff_page(lambda p: p.is_supervisor)
+
+
+@any_staff
+def home(request: HttpRequest) -> HttpResponse:
+    profile = request.profile
+    if profile.is_supervisor:
+        return redirect("supervisor")
+    if profile.is_contact_center:
+        return redirect("desk")
+    return redirect("workstation")
+
+
+def _form_errors_from(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form, on fields it has or on the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@contact_center
+def desk(request: HttpRequest) -> HttpResponse:
+    form = RegisterCaseForm(request.POST or None, initial={"phone": request.GET.get("phone", "")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = services.case_intake(
+                actor=request.user,
+                reporter=services.ReporterDetails(
+                    name=data["name"],
+                    phone=data["phone"],
+                    email=data["email"],
+                    language=data["language"],
+                    consent_to_contact=data["consent_to_contact"],
+                ),
+                kind=data["kind"],
+                channel=data["channel"],
+                category=data["category"],
+                description=data["description"],
+                address=data["address"],
+                area=data["area"],
+                latitude=data["latitude"],
+                longitude=data["longitude"],
+                answer=data["answer"],
+            )
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(
+                request,
+                _("Case %(reference)s registered and sent to %(organisation)s.")
+                % {"reference": case.reference, "organisation": case.organisation.name},
+            )
+            return redirect("case", reference=case.reference)
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "desk/desk.html",
+        {"form": form, "my_cases": selectors.cases_registered_by(request.user)},
+        status=status,
+    )
+
+
+@contact_center
+@require_GET
+def caller(request: HttpRequest) -> HttpResponse:
+    """The caller's earlier cases, looked up by the number they call from."""
+    raw = request.GET.get("phone", "")
+    context: dict = {"phone": raw}
+    if raw.strip():
+        try:
+            e164 = phone_to_e164(raw)
+        except PhoneError as exc:
+            context["error"] = str(exc)
+        else:
+            reporter, cases = selectors.caller_history(e164)
+            context.update(e164=phone_display(e164), reporter=reporter, cases=cases)
+    return render(request, "desk/_caller.html", context)
+
+
+@any_staff
+@require_GET
+def categories(request: HttpRequest) -> HttpResponse:
+    """Options for the category picker, matching Cyrillic or Latin, with or without diacritics."""
+    found = category_search(request.GET.get("q", ""), kind=request.GET.get("kind") or None)
+    return render(request, "desk/_category_options.html", {"categories": found[:50]})
+
+
+def _case_context(request: HttpRequest, case, **forms) -> dict:
+    profile = request.profile
+    targets = allowed_targets(profile, case)
+    actions = [
+        {
+            "status": target,
+            "label": ACTION_LABELS[(case.status, target)],
+            "needs_note": note_required(case.status, target),
+        }
+        for target in targets
+    ]
+    context = {
+        "case": case,
+        "timeline": selectors.case_timeline(case),
+        "show_reporter": can_see_reporter(profile),
+        "actions": actions,
+        "can_write": can_write(profile, case),
+        "note_form": forms.get("note_form") or NoteForm(),
+        "transfer_form": forms.get("transfer_form") or TransferForm(initial={"organisation": None}),
+        "status_form": forms.get("status_form"),
+    }
+    if context["show_reporter"] and case.reporter_id:
+        context["reporter"] = case.reporter
+        context["reporter_phone"] = (
+            phone_display(case.reporter.phone) if case.reporter.phone else ""
+        )
+    return context
+
+
+@any_staff
+@require_GET
+def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_for_user(request.profile, reference)
+    return render(request, "desk/case.html", _case_context(request, case))
+
+
+@any_staff
+@require_GET
+def case_timeline(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_for_user(request.profile, reference)
+    return render(request, "desk/_timeline.html", _case_context(request, case))
+
+
+def _rerender_with_errors(request, case, **forms) -> HttpResponse:
+    return render(request, "desk/case.html", _case_context(request, case, **forms), status=400)
+
+
+@any_staff
+@require_POST
+def case_status(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_for_user(request.profile, reference)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        target = form.cleaned_data["status"]
+        if move_forbidden(request.profile, case, target):
+            form.add_error(
+                "status", _("You may not move this case to “%(s)s”.") % {"s": Status(target).label}
+            )
+        else:
+            try:
+                services.case_change_status(
+                    case=case, to=target, actor=request.user, note=form.cleaned_data["note"]
+                )
+            except ValidationError as error:
+                _form_errors_from(form, error)
+            else:
+                messages.success(
+                    request, _("Status changed to “%(s)s”.") % {"s": Status(target).label}
+                )
+                return redirect("case", reference=case.reference)
+    return _rerender_with_errors(request, case, status_form=form)
+
+
+@any_staff
+@require_POST
+def case_note(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_for_user(request.profile, reference)
+    if not can_write(request.profile, case):
+        raise PermissionDenied
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_add_note(
+                case=case,
+                actor=request.user,
+                note=form.cleaned_data["note"],
+                is_public=form.cleaned_data["is_public"],
+            )
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("Note added."))
+            return redirect("case", reference=case.reference)
+    return _rerender_with_errors(request, case, note_form=form)
+
+
+@any_staff
+@require_POST
+def case_transfer_view(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_for_user(request.profile, reference)
+    if not can_write(request.profile, case):
+        raise PermissionDenied
+    form = TransferForm(request.POST)
+    if form.is_valid():
+        try:
+            case = case_transfer(
+                case=case,
+                to=form.cleaned_data["organisation"],
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(
+                request,
+                _("Case %(reference)s transferred to %(organisation)s.")
+                % {"reference": case.reference, "organisation": form.cleaned_data["organisation"]},
+            )
+            # An officer who hands a case away no longer sees it.
+            if can_write(request.profile, case):
+                return redirect("case", reference=case.reference)
+            return redirect("home")
+    return _rerender_with_errors(request, case, transfer_form=form)
+
+
+@any_staff
+@require_GET
+def workstation(request: HttpRequest) -> HttpResponse:
+    order = "newest" if request.GET.get("order") == "newest" else "oldest"
+    cases = selectors.workstation_cases(request.profile, order=order)
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    organisations = Organisation.objects.filter(id__in=request.profile.organisation_ids)
+    return render(
+        request,
+        "desk/workstation.html",
+        {"page": page, "order": order, "organisations": organisations},
+    )
+
+
+@supervisors
+@require_GET
+def supervisor(request: HttpRequest) -> HttpResponse:
+    form = CaseFilterForm(request.GET or None)
+    filters = selectors.CaseFilters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.CaseFilters(
+            reference=data["reference"],
+            status=data["status"],
+            organisation_id=data["organisation"].id if data["organisation"] else None,
+            category_id=data["category"].id if data["category"] else None,
+            kind=data["kind"],
+            channel=data["channel"],
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+        )
+    cases = selectors.case_list(request.profile, filters)
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "desk/supervisor.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "status_counts": selectors.status_counts(cases),
+            "organisation_counts": selectors.organisation_counts(cases)[:15],
+        },
+        status=400 if form.errors else 200,
+    )
