@@ -32,8 +32,8 @@ class CaseOut(Schema):
     kind: str
     channel: str
     status: str
-    category: str = Field(..., alias="category.code")
-    organisation: str = Field(..., alias="organisation.name")
+    category: str
+    organisation: str
     description: str
     address: str
     latitude: Decimal | None
@@ -101,12 +101,20 @@ class StatusIn(Schema):
     note: str = Field("", max_length=DESCRIPTION_MAX)
 
 
+_CASE_FIELDS = [f for f in CaseOut.model_fields if f not in ("category", "organisation")]
+
+
+def _summary(case: Case) -> dict:
+    data = {name: getattr(case, name) for name in _CASE_FIELDS}
+    data.update(category=case.category.code, organisation=case.organisation.name)
+    return data
+
+
 def _detail(request, case: Case) -> dict:
-    profile = staff_profile(request.user)
-    data = CaseOut.from_orm(case).model_dump()
-    data["events"] = [EventOut.from_orm(e).model_dump() for e in selectors.case_timeline(case)]
-    if can_see_reporter(profile) and case.reporter_id:
-        data["reporter"] = ReporterOut.from_orm(case.reporter).model_dump()
+    data = _summary(case)
+    data["events"] = list(selectors.case_timeline(case))
+    if can_see_reporter(staff_profile(request.user)) and case.reporter_id:
+        data["reporter"] = case.reporter
     return data
 
 
@@ -133,7 +141,7 @@ def list_cases(request, filters: Query[CaseFilterIn]):
         "count": page.paginator.count,
         "page": page.number,
         "pages": page.paginator.num_pages,
-        "items": list(page.object_list),
+        "items": [_summary(case) for case in page.object_list],
     }
 
 

@@ -98,7 +98,12 @@ class Category(models.Model):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name_sr = models.CharField(_("name (Serbian, Cyrillic)"), max_length=200)
-    name_sr_latn = models.CharField(_("name (Serbian, Latin)"), max_length=200)
+    name_sr_latn = models.CharField(
+        _("name (Serbian, Latin)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Left empty, it is transliterated from the Cyrillic name."),
+    )
     name_bg = models.CharField(_("name (Bulgarian)"), max_length=200, blank=True)
     name_uk = models.CharField(_("name (Ukrainian)"), max_length=200, blank=True)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)

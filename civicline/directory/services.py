@@ -8,6 +8,7 @@ from django.db import transaction
 
 from civicline.directory.models import ApiToken, Category
 from civicline.searchtext import normalise
+from civicline.transliteration import to_latin
 
 TOKEN_PREFIX = "cl_"
 
@@ -26,7 +27,10 @@ def category_search_text(category: Category) -> str:
 
 @transaction.atomic
 def category_save(*, category: Category) -> Category:
-    """Save a catalogue entry with its search text folded from every name."""
+    """Save a catalogue entry with its search text folded from every name; a missing Latin
+    name is transliterated from the Cyrillic one."""
+    if not category.name_sr_latn.strip():
+        category.name_sr_latn = to_latin(category.name_sr)
     category.full_clean(exclude=["search_text"])
     category.search_text = category_search_text(category)
     category.save()

@@ -1,0 +1,896 @@
+"""Intake and list benchmark for civicline: how fast cases get in, and whether the lists
+stay fast when the database holds a year of cases.
+
+Run from the repository root:
+
+    .venv/bin/python bench/intake.py                      # SQLite in a temporary folder
+    DATABASE_URL=postgres://... .venv/bin/python bench/intake.py --wipe   # PostgreSQL
+
+With DATABASE_URL, every table in that database is DROPPED and migrated afresh. The script
+refuses to touch a database that has tables unless --wipe is given. See bench/README.md.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from http.cookies import SimpleCookie
+from importlib.metadata import version
+from pathlib import Path
+from urllib.parse import urlencode
+
+REPO = Path(__file__).resolve().parent.parent
+YEAR_SECONDS = 365 * 24 * 3600
+FILL_REPORTERS = 20_000
+FILL_CHUNK = 5_000
+
+# ---------------------------------------------------------------------------------------
+# Environment: settings read it at import, so it is set before django.setup().
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cases", type=int, default=2000, help="registrations via services")
+    parser.add_argument("--http", type=int, default=300, help="registrations per HTTP route")
+    parser.add_argument("--total", type=int, default=100_000, help="cases to fill up to")
+    parser.add_argument("--small", type=int, default=1_000, help="the small size compared")
+    parser.add_argument("--reps", type=int, default=50, help="repetitions per list timing")
+    parser.add_argument(
+        "--client",
+        choices=["server", "inprocess"],
+        default="server",
+        help="server: real HTTP to a `civicline serve` subprocess; inprocess: django.test.Client",
+    )
+    parser.add_argument(
+        "--wipe", action="store_true", help="allow dropping every table of DATABASE_URL"
+    )
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--keep", action="store_true", help="keep the temporary data folder")
+    return parser.parse_args()
+
+
+def configure(args: argparse.Namespace) -> Path:
+    # A throwaway data folder always: it holds the SQLite file (without DATABASE_URL), the
+    # generated secret key and the server's log, and never the user's var/.
+    data_dir = Path(tempfile.mkdtemp(prefix="civicline-bench-"))
+    os.environ["CIVICLINE_DATA_DIR"] = str(data_dir)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "civicline.settings"
+    os.environ.setdefault("CIVICLINE_LOG_LEVEL", "WARNING")
+    sys.path.insert(0, str(REPO))  # runnable without the editable install too
+    import django
+
+    django.setup()
+    return data_dir
+
+
+# ---------------------------------------------------------------------------------------
+# Figures
+
+
+@dataclass
+class Row:
+    section: str
+    what: str
+    size: int  # cases in the database when measured
+    samples_ms: list[float]
+    wall_s: float = 0.0  # for registrations: the loop's wall time, for the rate
+    queries: int | None = None
+
+    @property
+    def rate(self) -> str:
+        return f"{len(self.samples_ms) / self.wall_s:8.1f}" if self.wall_s else " " * 8
+
+    def line(self) -> str:
+        s = sorted(self.samples_ms)
+        p50 = statistics.median(s)
+        p95 = statistics.quantiles(s, n=20, method="inclusive")[18] if len(s) > 1 else s[0]
+        return (
+            f"{self.what:<46} {self.size:>8,} {len(s):>6} {self.rate} "
+            f"{p50:9.2f} {p95:9.2f} {s[-1]:9.2f}"
+        )
+
+
+HEADER = (
+    f"{'measurement':<46} {'db cases':>8} {'n':>6} {'cases/s':>8} "
+    f"{'p50 ms':>9} {'p95 ms':>9} {'max ms':>9}"
+)
+
+
+def time_each(fn: Callable[[], object], reps: int) -> list[float]:
+    samples = []
+    for _ in range(reps):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def say(text: str) -> None:
+    print(f"· {text}", flush=True)
+
+
+# ---------------------------------------------------------------------------------------
+# HTTP clients. Both answer request(method, path, body, headers) -> (status, body bytes).
+
+
+class HttpClient:
+    """One keep-alive connection and a cookie jar, as a browser tab has."""
+
+    def __init__(self, port: int, headers: dict | None = None):
+        self.port = port
+        self.headers = headers or {}
+        self.cookies: dict[str, str] = {}
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+
+    def request(self, method: str, path: str, body=None, headers=None) -> tuple[int, bytes]:
+        sent = {**self.headers, **(headers or {})}
+        if self.cookies:
+            sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        try:
+            self.conn.request(method, path, body=body, headers=sent)
+            response = self.conn.getresponse()
+        except (http.client.RemoteDisconnected, ConnectionError):
+            # The server closes idle keep-alive connections (uvicorn: after 5 s), e.g. while
+            # the fill runs; reconnect once.
+            self.conn.close()
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+            self.conn.request(method, path, body=body, headers=sent)
+            response = self.conn.getresponse()
+        data = response.read()
+        for value in response.headers.get_all("Set-Cookie") or []:
+            jar = SimpleCookie()
+            jar.load(value)
+            for name, morsel in jar.items():
+                if morsel.value:
+                    self.cookies[name] = morsel.value
+                else:
+                    self.cookies.pop(name, None)
+        return response.status, data
+
+    def cookie(self, name: str) -> str:
+        return self.cookies.get(name, "")
+
+    def forget_cookie(self, name: str) -> None:
+        self.cookies.pop(name, None)
+
+    def login(self, username: str, password: str) -> None:
+        self.request("GET", "/accounts/login/")
+        body = urlencode(
+            {
+                "username": username,
+                "password": password,
+                "csrfmiddlewaretoken": self.cookie("csrftoken"),
+            }
+        )
+        status, _ = self.request("POST", "/accounts/login/", body, FORM)
+        if status != 302:
+            raise SystemExit(f"login as {username} failed: HTTP {status}")
+
+
+class InProcessClient:
+    """django.test.Client behind the same interface, for --client inprocess."""
+
+    def __init__(self, headers: dict | None = None):
+        from django.test import Client
+
+        # ALLOWED_HOSTS has no "testserver": present ourselves as the loopback host.
+        self.client = Client(SERVER_NAME="127.0.0.1", headers=headers or {})
+
+    def request(self, method: str, path: str, body=None, headers=None) -> tuple[int, bytes]:
+        headers = dict(headers or {})
+        content_type = headers.pop("Content-Type", "application/octet-stream")
+        response = self.client.generic(
+            method, path, body or "", content_type=content_type, headers=headers
+        )
+        return response.status_code, response.content
+
+    def cookie(self, name: str) -> str:
+        morsel = self.client.cookies.get(name)
+        return morsel.value if morsel else ""
+
+    def forget_cookie(self, name: str) -> None:
+        self.client.cookies.pop(name, None)
+
+    def login(self, username: str, password: str) -> None:
+        from django.contrib.auth import get_user_model
+
+        self.client.force_login(get_user_model().objects.get(username=username))
+
+
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+JSON = {"Content-Type": "application/json"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(data_dir: Path) -> tuple[subprocess.Popen, int]:
+    """`civicline serve` (uvicorn, one worker) on a free loopback port, same environment."""
+    port = free_port()
+    log = open(data_dir / "server.log", "wb")  # noqa: SIM115 (lives as long as the server)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "civicline.cli",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        cwd=REPO,
+        env=os.environ.copy(),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited; see {data_dir / 'server.log'}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return proc, port
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("server did not start within 60 s")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+# ---------------------------------------------------------------------------------------
+# Database set-up
+
+
+def fresh_database(allow_wipe: bool) -> float:
+    from django.core.management import call_command
+    from django.db import connection
+
+    tables = connection.introspection.table_names()
+    if tables:
+        if not allow_wipe:
+            raise SystemExit(
+                f"{connection.settings_dict['NAME']} has {len(tables)} tables; "
+                "this benchmark drops them all. Run again with --wipe if that is intended."
+            )
+        say(f"dropping {len(tables)} tables")
+        quoted = [connection.ops.quote_name(t) for t in tables]
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(f"DROP TABLE IF EXISTS {', '.join(quoted)} CASCADE")
+            else:
+                cursor.execute("PRAGMA foreign_keys = OFF")
+                for table in quoted:
+                    cursor.execute(f"DROP TABLE IF EXISTS {table}")
+                cursor.execute("PRAGMA foreign_keys = ON")
+    start = time.perf_counter()
+    call_command("migrate", interactive=False, verbosity=0)
+    return time.perf_counter() - start
+
+
+def database_description() -> str:
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            server = cursor.fetchone()[0]
+        return f"PostgreSQL {server} (psycopg {version('psycopg')})"
+    import sqlite3
+
+    return f"SQLite {sqlite3.sqlite_version} (WAL, synchronous=NORMAL)"
+
+
+def analyze() -> None:
+    """PostgreSQL: refresh planner statistics, as autovacuum would shortly after a bulk load.
+    SQLite: nothing; Django never runs ANALYZE there, so neither does a real deployment."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
+# ---------------------------------------------------------------------------------------
+# What gets registered
+
+
+@dataclass(frozen=True)
+class Intake:
+    category: object
+    kind: str
+    channel: str
+    description: str
+    address: str
+    area: object | None
+    reporter: object  # services.ReporterDetails
+
+    def form(self, csrf: str) -> str:
+        r = self.reporter
+        data = {
+            "csrfmiddlewaretoken": csrf,
+            "phone": r.phone,
+            "name": r.name,
+            "email": r.email,
+            "language": r.language,
+            "kind": self.kind,
+            "channel": self.channel,
+            "category": self.category.id,
+            "description": self.description,
+            "address": self.address,
+            "area": self.area.id if self.area else "",
+            "latitude": "",
+            "longitude": "",
+            "answer": "",
+        }
+        if r.consent_to_contact:
+            data["consent_to_contact"] = "on"
+        return urlencode(data)
+
+    def json(self) -> str:
+        r = self.reporter
+        reporter = None
+        if r.name or r.phone or r.email:
+            reporter = {
+                "name": r.name,
+                "phone": r.phone,
+                "email": r.email,
+                "language": r.language,
+                "consent_to_contact": r.consent_to_contact,
+            }
+        return json.dumps(
+            {
+                "kind": self.kind,
+                "channel": self.channel,
+                "category": self.category.code,
+                "description": self.description,
+                "address": self.address,
+                "area": self.area.code if self.area else None,
+                "reporter": reporter,
+            }
+        )
+
+
+def new_phone(rng: random.Random) -> str:
+    # The demo's pattern: Serbian mobile numbers that phonenumbers accepts as valid.
+    return f"+3816{rng.choice('0134569')}{rng.randint(1000000, 9999999)}"
+
+
+class World:
+    """The demo city's catalogue and people, loaded once."""
+
+    def __init__(self, rng: random.Random):
+        from django.contrib.auth import get_user_model
+
+        from civicline.demo import city
+        from civicline.directory.models import Area, Category
+
+        self.rng = rng
+        self.city = city
+        self.categories = list(Category.objects.filter(is_active=True))
+        self.areas = list(Area.objects.all())
+        users = get_user_model().objects
+        self.operators = list(users.filter(username__in=["operater1", "operater2", "volonter"]))
+        self.operator = users.get(username="operater1")
+        self.supervisor_name = "supervizor"
+        self.callers: list = []
+
+    def pick_callers(self, count: int) -> None:
+        """Repeat callers for the registrations: citizens already in the database."""
+        from civicline.cases.models import Reporter
+        from civicline.cases.services import ReporterDetails
+
+        phones = Reporter.objects.exclude(phone="").values_list("name", "phone")
+        found = list(phones.order_by("?")[:count])
+        self.callers = [
+            ReporterDetails(name=name, phone=phone, consent_to_contact=True)
+            for name, phone in found
+        ]
+
+    def intakes(self, n: int) -> list[Intake]:
+        from civicline.cases.services import ReporterDetails
+
+        rng, city, found = self.rng, self.city, []
+        for _ in range(n):
+            category = rng.choice(self.categories)
+            number = rng.randint(1, 120)
+            roll = rng.random()
+            if roll < 0.1:
+                reporter = ReporterDetails()  # anonymous
+            elif roll < 0.6 and self.callers:
+                reporter = rng.choice(self.callers)
+            else:
+                reporter = ReporterDetails(
+                    name=f"{rng.choice(city.FIRST)} {rng.choice(city.LAST)}",
+                    phone=new_phone(rng),
+                    consent_to_contact=rng.random() < 0.9,
+                )
+            found.append(
+                Intake(
+                    category=category,
+                    # Information requests stay unanswered: every intake is a plain register.
+                    kind=rng.choice(
+                        [k for k in category.allowed_kinds if k != "information"]
+                        or category.allowed_kinds
+                    ),
+                    channel=rng.choice(city.CHANNELS),
+                    description=rng.choice(city.DESCRIPTIONS[category.code]).format(n=number),
+                    address=f"{rng.choice(city.STREETS)} {number}, Нови Сад",
+                    area=rng.choice(self.areas) if rng.random() < 0.9 else None,
+                    reporter=reporter,
+                )
+            )
+        return found
+
+
+# ---------------------------------------------------------------------------------------
+# Registrations
+
+
+def register_via_services(world: World, n: int, size: int) -> Row:
+    from civicline.cases import services
+
+    samples = []
+    start = time.perf_counter()
+    for intake in world.intakes(n):
+        t0 = time.perf_counter()
+        services.case_intake(
+            reporter=intake.reporter,
+            actor=world.operator,
+            kind=intake.kind,
+            channel=intake.channel,
+            category=intake.category,
+            description=intake.description,
+            address=intake.address,
+            area=intake.area,
+        )
+        samples.append((time.perf_counter() - t0) * 1000)
+    return Row("register", "services.case_intake", size, samples, time.perf_counter() - start)
+
+
+def register_via_desk(world: World, client, n: int, size: int) -> Row:
+    client.request("GET", "/desk/")  # the page an operator has open; warms templates
+    samples = []
+    start = time.perf_counter()
+    for intake in world.intakes(n):
+        t0 = time.perf_counter()
+        status, body = client.request(
+            "POST", "/desk/", intake.form(client.cookie("csrftoken")), FORM
+        )
+        samples.append((time.perf_counter() - t0) * 1000)
+        if status != 302:
+            raise SystemExit(f"desk POST answered {status}: {body[:800]!r}")
+        # The redirect is not followed, so the figure is the registration alone; a browser
+        # would show (and so clear) the success message there. Drop it, as that page would.
+        client.forget_cookie("messages")
+    return Row("register", "POST /desk/ (form, 302)", size, samples, time.perf_counter() - start)
+
+
+def register_via_api(world: World, client, n: int, size: int) -> Row:
+    client.request("GET", "/api/v1/cases?page=1")  # warm the router and the token look-up
+    samples = []
+    start = time.perf_counter()
+    for intake in world.intakes(n):
+        t0 = time.perf_counter()
+        status, body = client.request("POST", "/api/v1/cases", intake.json(), JSON)
+        samples.append((time.perf_counter() - t0) * 1000)
+        if status != 201:
+            raise SystemExit(f"API POST answered {status}: {body[:800]!r}")
+    return Row(
+        "register", "POST /api/v1/cases (JSON, 201)", size, samples, time.perf_counter() - start
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# The fill: rows written directly, a fixture, not a measurement.
+
+
+def _fill_status(age_days: float, rng: random.Random) -> str:
+    """Older cases have travelled further, as in the demo city."""
+    from civicline.cases.models import Status
+
+    roll = rng.random()
+    if roll < 0.04:
+        return Status.CANCELLED
+    if age_days > 30:
+        return Status.CLOSED if roll < 0.8 else Status.RESOLVED
+    return rng.choice(
+        [
+            Status.REGISTERED,
+            Status.ASSIGNED,
+            Status.IN_PROGRESS,
+            Status.IN_PROGRESS,
+            Status.RESOLVED,
+        ]
+    )
+
+
+def _ensure_reporters(world: World) -> list[int]:
+    from civicline.cases.models import Reporter
+
+    have = set(Reporter.objects.exclude(phone="").values_list("phone", flat=True))
+    missing = FILL_REPORTERS - len(have)
+    fresh: set[str] = set()
+    while len(fresh) < missing:
+        phone = new_phone(world.rng)
+        if phone not in have:
+            fresh.add(phone)
+    city = world.city
+    Reporter.objects.bulk_create(
+        [
+            Reporter(
+                name=f"{world.rng.choice(city.FIRST)} {world.rng.choice(city.LAST)}",
+                phone=phone,
+                consent_to_contact=True,
+            )
+            for phone in sorted(fresh)
+        ],
+        batch_size=1000,
+    )
+    return list(Reporter.objects.exclude(phone="").values_list("id", flat=True))
+
+
+def fill_to(world: World, target: int) -> tuple[int, float]:
+    """Bulk-create cases (and their events) until the database holds `target` of them."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from civicline.cases.models import Case, CaseEvent, EventKind, ReferenceCounter, Status
+    from civicline.routing.selectors import competent_organisation
+
+    missing = target - Case.objects.count()
+    if missing <= 0:
+        return 0, 0.0
+    start = time.perf_counter()
+    rng, city = world.rng, world.city
+    reporter_ids = _ensure_reporters(world)
+    now = timezone.now()
+    moments = sorted(now - timedelta(seconds=rng.random() * YEAR_SECONDS) for _ in range(missing))
+    routes: dict = {}
+
+    with transaction.atomic():
+        # References continue each year's counter, so later registrations never collide.
+        per_year = Counter(timezone.localtime(m).year for m in moments)
+        next_number = {}
+        for year, count in per_year.items():
+            counter, _ = ReferenceCounter.objects.select_for_update().get_or_create(year=year)
+            next_number[year] = counter.last + 1
+            counter.last += count
+            counter.save(update_fields=["last"])
+
+        for offset in range(0, missing, FILL_CHUNK):
+            cases = []
+            for moment in moments[offset : offset + FILL_CHUNK]:
+                year = timezone.localtime(moment).year
+                number, next_number[year] = next_number[year], next_number[year] + 1
+                category = rng.choice(world.categories)
+                area = rng.choice(world.areas) if rng.random() < 0.9 else None
+                if (category.id, area) not in routes:
+                    routes[category.id, area] = competent_organisation(category=category, area=area)
+                age_days = (now - moment).total_seconds() / 86400
+                status = _fill_status(age_days, rng)
+                updated = moment
+                if status != Status.REGISTERED:
+                    updated = min(now, moment + timedelta(hours=rng.uniform(1, 24 * 20)))
+                cases.append(
+                    Case(
+                        reference=f"{year}-{number:06d}",
+                        kind=rng.choice(category.allowed_kinds),
+                        channel=rng.choice(city.CHANNELS),
+                        category=category,
+                        description=rng.choice(city.DESCRIPTIONS[category.code]).format(n=number),
+                        address=f"{rng.choice(city.STREETS)} {rng.randint(1, 120)}, Нови Сад",
+                        area=area,
+                        organisation=routes[category.id, area],
+                        status=status,
+                        reporter_id=rng.choice(reporter_ids) if rng.random() < 0.9 else None,
+                        registered_by=rng.choice(world.operators),
+                        created_at=moment,
+                        updated_at=updated,
+                    )
+                )
+            Case.objects.bulk_create(cases, batch_size=1000)
+            events = []
+            for case in cases:
+                common = {"case": case, "organisation_id": case.organisation_id}
+                events.append(
+                    CaseEvent(
+                        at=case.created_at,
+                        actor=case.registered_by,
+                        kind=EventKind.REGISTERED,
+                        new_value=case.reference,
+                        status=Status.REGISTERED,
+                        **common,
+                    )
+                )
+                if case.status != Status.REGISTERED:
+                    # One event for the whole walk: the list pages never read the history.
+                    events.append(
+                        CaseEvent(
+                            at=case.updated_at,
+                            kind=EventKind.STATUS_CHANGED,
+                            old_value=Status.REGISTERED,
+                            new_value=case.status,
+                            status=case.status,
+                            **common,
+                        )
+                    )
+            CaseEvent.objects.bulk_create(events, batch_size=1000)
+    analyze()
+    return missing, time.perf_counter() - start
+
+
+# ---------------------------------------------------------------------------------------
+# Reading: the list pages and the caller look-up
+
+
+@dataclass
+class Probes:
+    supervisor: object  # client logged in as the supervisor
+    operator: object  # client logged in as an operator
+    api: object  # client with the bearer token
+    counting: dict  # in-process clients, for counting queries
+    organisation_id: int
+    phone: str
+
+    def pages(self) -> dict[str, tuple[str, str]]:
+        """name -> (who, path)"""
+        filtered = urlencode({"status": "in_progress", "organisation": self.organisation_id})
+        return {
+            "GET /supervisor/": ("supervisor", "/supervisor/"),
+            "GET /supervisor/?status=in_progress&organisation=": (
+                "supervisor",
+                f"/supervisor/?{filtered}",
+            ),
+            "GET /api/v1/cases": ("api", "/api/v1/cases"),
+            "GET /desk/caller/?phone=": (
+                "operator",
+                f"/desk/caller/?{urlencode({'phone': self.phone})}",
+            ),
+        }
+
+
+def count_queries(probes: Probes) -> dict[str, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = {}
+    for name, (who, path) in probes.pages().items():
+        client = probes.counting[who]
+        client.request("GET", path)  # once untimed, so nothing one-off is counted
+        with CaptureQueriesContext(connection) as captured:
+            status, _ = client.request("GET", path)
+        if status != 200:
+            raise SystemExit(f"{path} answered {status}")
+        counts[name] = len(captured)
+    return counts
+
+
+def time_reads(probes: Probes, reps: int, size: int, queries: dict[str, int]) -> list[Row]:
+    from civicline.cases import selectors
+
+    clients = {"supervisor": probes.supervisor, "operator": probes.operator, "api": probes.api}
+    rows = []
+    for name, (who, path) in probes.pages().items():
+        client = clients[who]
+
+        def get(client=client, path=path):
+            status, body = client.request("GET", path)
+            if status != 200:
+                raise SystemExit(f"{path} answered {status}: {body[:300]!r}")
+
+        get()  # warm-up
+        rows.append(Row("read", name, size, time_each(get, reps), queries=queries.get(name)))
+    selectors.caller_history(probes.phone)
+    rows.append(
+        Row(
+            "read",
+            "selectors.caller_history() in-process",
+            size,
+            time_each(lambda: selectors.caller_history(probes.phone), reps),
+        )
+    )
+    return rows
+
+
+def busiest_reporter_phone() -> str:
+    from django.db.models import Count
+
+    from civicline.cases.models import Case
+
+    row = (
+        Case.objects.filter(reporter__isnull=False)
+        .exclude(reporter__phone="")
+        .values("reporter__phone")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .first()
+    )
+    return row["reporter__phone"]
+
+
+# ---------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    args = parse_args()
+    data_dir = configure(args)
+    overall = time.perf_counter()
+    server = None
+    try:
+        from django.db import connection
+
+        from civicline.cases.models import Case
+        from civicline.directory.models import Organisation
+        from civicline.directory.services import api_token_create
+
+        db = database_description()
+        say(f"database: {db} — {connection.settings_dict['NAME']}")
+        migrate_s = fresh_database(args.wipe)
+        start = time.perf_counter()
+        from civicline.demo import city
+
+        city.load()
+        demo_s = time.perf_counter() - start
+        say(f"migrated in {migrate_s:.1f} s; demo city loaded in {demo_s:.1f} s")
+
+        world = World(random.Random(args.seed))
+        _, token = api_token_create(user=world.operator, name="bench")
+        auth = {"Authorization": f"Bearer {token}"}
+        password = city.DEMO_PASSWORD
+
+        transport = "in-process django.test.Client (no network, no CSRF checks)"
+        port = None
+        if args.client == "server":
+            try:
+                server, port = start_server(data_dir)
+                transport = (
+                    f"real HTTP: `civicline serve` (uvicorn, 1 worker) on 127.0.0.1:{port}, "
+                    "http.client keep-alive"
+                )
+            except RuntimeError as exc:
+                say(f"server did not start ({exc}); falling back to in-process")
+
+        def make(headers=None):
+            return HttpClient(port, headers) if port else InProcessClient(headers)
+
+        say(f"HTTP transport: {transport}")
+        operator_web, supervisor_web, api = make(), make(), make(auth)
+        operator_web.login(world.operator.username, password)
+        supervisor_web.login(world.supervisor_name, password)
+        counting = {
+            "supervisor": InProcessClient(),
+            "operator": InProcessClient(),
+            "api": InProcessClient(auth),
+        }
+        counting["supervisor"].login(world.supervisor_name, password)
+        counting["operator"].login(world.operator.username, password)
+
+        rows: list[Row] = []
+        small = min(args.small, args.total)
+        added, fill_s = fill_to(world, small)
+        say(f"filled to {Case.objects.count():,} cases (+{added:,} in {fill_s:.1f} s)")
+        world.pick_callers(500)
+
+        # The filtered list looks at the body with the most cases, as a supervisor would.
+        org_counts = Counter(Case.objects.values_list("organisation_id", flat=True))
+        probes = Probes(
+            supervisor=supervisor_web,
+            operator=operator_web,
+            api=api,
+            counting=counting,
+            organisation_id=org_counts.most_common(1)[0][0],
+            phone=busiest_reporter_phone(),
+        )
+        small_size = Case.objects.count()
+        small_queries = count_queries(probes)
+        rows += time_reads(probes, args.reps, small_size, small_queries)
+        say(f"read timings at {small_size:,} cases done")
+
+        size = Case.objects.count()
+        rows.append(register_via_services(world, args.cases, size))
+        say(f"{args.cases} registrations through services done")
+        size = Case.objects.count()
+        rows.append(register_via_desk(world, operator_web, args.http, size))
+        size = Case.objects.count()
+        rows.append(register_via_api(world, api, args.http, size))
+        say(f"{args.http} + {args.http} registrations over HTTP done")
+
+        added, fill_s = fill_to(world, args.total)
+        size = Case.objects.count()
+        say(f"filled to {size:,} cases (+{added:,} in {fill_s:.1f} s)")
+        big_queries = count_queries(probes)
+        rows += time_reads(probes, args.reps, size, big_queries)
+        say(f"read timings at {size:,} cases done")
+
+        organisation = Organisation.objects.get(id=probes.organisation_id)
+        report(
+            args,
+            db,
+            transport,
+            rows,
+            small_queries,
+            big_queries,
+            small_size,
+            size,
+            organisation.name,
+            probes.phone,
+            time.perf_counter() - overall,
+        )
+    finally:
+        if server is not None:
+            stop_server(server)
+        if not args.keep:
+            shutil.rmtree(data_dir, ignore_errors=True)
+        else:
+            print(f"data kept in {data_dir}")
+
+
+def report(args, db, transport, rows, small_q, big_q, small, big, org, phone, total_s) -> None:
+    import django
+
+    from civicline.cases.models import CaseEvent, Reporter
+
+    print()
+    print("=" * 100)
+    print("civicline intake benchmark")
+    print(f"  database     : {db}")
+    print(f"  HTTP         : {transport}")
+    print(
+        f"  software     : Python {platform.python_version()}, Django {django.get_version()}, "
+        f"django-ninja {version('django-ninja')}, uvicorn {version('uvicorn')}"
+    )
+    print(f"  machine      : {platform.machine()}, {os.cpu_count()} CPUs, {platform.platform()}")
+    print(
+        f"  options      : --cases {args.cases} --http {args.http} --total {args.total} "
+        f"--small {args.small} --reps {args.reps} --seed {args.seed}"
+    )
+    print(
+        f"  final rows   : {big:,} cases, {CaseEvent.objects.count():,} events, "
+        f"{Reporter.objects.count():,} reporters"
+    )
+    print(f"  filter       : status=in_progress, organisation={org!r}")
+    print(f"  caller phone : {phone} (the reporter with the most cases)")
+    print(f"  total run    : {total_s:.0f} s")
+    print("=" * 100)
+    print(HEADER)
+    section = None
+    for row in rows:
+        if row.section != section:
+            section = row.section
+            print("-" * 100)
+        print(row.line())
+    print("-" * 100)
+    print("SQL queries per page render (in-process, CaptureQueriesContext):")
+    print(f"  {'page':<52} {small:>10,} {big:>10,}")
+    for name in small_q:
+        flag = "" if small_q[name] == big_q[name] else "   <-- grows"
+        print(f"  {name:<52} {small_q[name]:>10} {big_q[name]:>10}{flag}")
+    print("=" * 100)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,141 @@
+"""Personas shared by every test.
+
+A small city: the water utility (with its sewer department) and the lighting company, a
+contact center with Olga the operator and Sonja the supervisor, Vlada the water officer,
+Lena the lighting officer, Filip the water utility's field worker.
+"""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from civicline.cases import services as case_services
+from civicline.directory import services as directory_services
+from civicline.directory.models import (
+    Area,
+    CaseKind,
+    Category,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Role,
+)
+
+PASSWORD = "correct horse battery"
+CITIZEN_PHONE = "+381641234567"
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # PBKDF2 is slow on purpose; tests log in dozens of personas.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def city(db):
+    class City:
+        pass
+
+    c = City()
+    c.contact_center = Organisation.objects.create(
+        name="Контакт центар", kind=OrganisationKind.CITY_ADMINISTRATION, phone="+381214807900"
+    )
+    c.water = Organisation.objects.create(
+        name="ЈКП Водовод", kind=OrganisationKind.PUBLIC_UTILITY, phone="+381214888888"
+    )
+    c.sewer = Organisation.objects.create(
+        name="Служба канализације", kind=OrganisationKind.PUBLIC_UTILITY, parent=c.water
+    )
+    c.lighting = Organisation.objects.create(
+        name="ЈКП Јавна расвета", kind=OrganisationKind.PUBLIC_UTILITY
+    )
+    c.ministry = Organisation.objects.create(
+        name="Министарство здравља", kind=OrganisationKind.STATE_BODY
+    )
+    c.liman = Area.objects.create(name="Лиман", code="liman")
+    c.futog = Area.objects.create(name="Футог", code="futog")
+    c.street_light = directory_services.category_save(
+        category=Category(
+            code="rasveta",
+            name_sr="Улична расвета",
+            name_en="Street lighting",
+            default_organisation=c.lighting,
+            allowed_kinds=[CaseKind.COMPLAINT, CaseKind.REQUEST],
+            deadline_hours=48,
+        )
+    )
+    c.water_pipe = directory_services.category_save(
+        category=Category(
+            code="vodovod",
+            name_sr="Пуцање водоводне цеви",
+            name_en="Burst water pipe",
+            default_organisation=c.water,
+            allowed_kinds=[CaseKind.COMPLAINT],
+            deadline_hours=24,
+        )
+    )
+    c.sewer_block = directory_services.category_save(
+        category=Category(
+            code="kanalizacija",
+            name_sr="Запушена канализација",
+            name_en="Blocked sewer",
+            default_organisation=c.sewer,
+            allowed_kinds=[CaseKind.COMPLAINT],
+            deadline_hours=24,
+        )
+    )
+    c.information = directory_services.category_save(
+        category=Category(
+            code="informacije",
+            name_sr="Опште информације",
+            name_en="General information",
+            default_organisation=c.contact_center,
+            allowed_kinds=[CaseKind.INFORMATION],
+            deadline_hours=48,
+        )
+    )
+
+    def person(username, role, organisation, **extra):
+        user = get_user_model().objects.create_user(
+            username=username, password=PASSWORD, first_name=username.title(), **extra
+        )
+        Membership.objects.create(user=user, organisation=organisation, role=role)
+        return user
+
+    c.operator = person("olga", Role.OPERATOR, c.contact_center)
+    c.supervisor = person("sonja", Role.SUPERVISOR, c.contact_center)
+    c.water_officer = person("vlada", Role.OFFICER, c.water)
+    c.lighting_officer = person("lena", Role.OFFICER, c.lighting)
+    c.field_worker = person("filip", Role.FIELD_WORKER, c.water)
+    c.admin = person("admin", Role.SYSTEM_ENGINEER, c.contact_center, is_staff=True,
+                     is_superuser=True)  # fmt: skip
+    return c
+
+
+@pytest.fixture
+def register(city):
+    """Register a case as Olga would, from a caller with a phone number."""
+
+    def _register(category=None, *, kind=CaseKind.COMPLAINT, area=None, phone=CITIZEN_PHONE,
+                  **fields):  # fmt: skip
+        return case_services.case_intake(
+            reporter=case_services.ReporterDetails(name="Петар Петровић", phone=phone),
+            actor=city.operator,
+            kind=kind,
+            channel="phone",
+            category=category or city.street_light,
+            description=fields.pop("description", "Не ради светиљка испред зграде."),
+            address=fields.pop("address", "Булевар ослобођења 10"),
+            area=area,
+            **fields,
+        )
+
+    return _register
+
+
+@pytest.fixture
+def login(client):
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
