@@ -95,10 +95,15 @@ def test_staff_pages_need_a_login(client, city, path):
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
 
 
-@pytest.mark.parametrize(("persona", "path"), [("lighting_officer", "/desk/"),
-                                               ("lighting_officer", "/supervisor/"),
-                                               ("operator", "/supervisor/"),
-                                               ("field_worker", "/desk/caller/?phone=0641234567")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("persona", "path"),
+    [
+        ("lighting_officer", "/desk/"),
+        ("lighting_officer", "/supervisor/"),
+        ("operator", "/supervisor/"),
+        ("field_worker", "/desk/caller/?phone=0641234567"),
+    ],
+)
 def test_roles_stay_on_their_pages(city, login, persona, path):
     assert login(getattr(city, persona)).get(path).status_code == 403
 
