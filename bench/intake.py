@@ -25,7 +25,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from http.cookies import SimpleCookie
 from importlib.metadata import version
@@ -87,7 +87,6 @@ class Row:
     size: int  # cases in the database when measured
     samples_ms: list[float]
     wall_s: float = 0.0  # for registrations: the loop's wall time, for the rate
-    queries: int | None = None
 
     @property
     def rate(self) -> str:
@@ -98,13 +97,13 @@ class Row:
         p50 = statistics.median(s)
         p95 = statistics.quantiles(s, n=20, method="inclusive")[18] if len(s) > 1 else s[0]
         return (
-            f"{self.what:<46} {self.size:>8,} {len(s):>6} {self.rate} "
+            f"{self.what:<52} {self.size:>8,} {len(s):>6} {self.rate} "
             f"{p50:9.2f} {p95:9.2f} {s[-1]:9.2f}"
         )
 
 
 HEADER = (
-    f"{'measurement':<46} {'db cases':>8} {'n':>6} {'cases/s':>8} "
+    f"{'measurement':<52} {'db cases':>8} {'n':>6} {'cases/s':>8} "
     f"{'p50 ms':>9} {'p95 ms':>9} {'max ms':>9}"
 )
 
@@ -673,23 +672,50 @@ class Probes:
         }
 
 
-def count_queries(probes: Probes) -> dict[str, int]:
+def count_queries(probes: Probes, world: World) -> dict[str, int]:
+    """Queries per page render, and per registration of a returning caller's case."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+
+    from civicline.cases import services
 
     counts = {}
     for name, (who, path) in probes.pages().items():
         client = probes.counting[who]
-        client.request("GET", path)  # once untimed, so nothing one-off is counted
+        client.request("GET", path)  # once uncounted, so nothing one-off is counted
         with CaptureQueriesContext(connection) as captured:
             status, _ = client.request("GET", path)
         if status != 200:
             raise SystemExit(f"{path} answered {status}")
         counts[name] = len(captured)
+
+    intake = replace(world.intakes(1)[0], reporter=world.callers[0])
+    with CaptureQueriesContext(connection) as captured:
+        services.case_intake(
+            reporter=intake.reporter,
+            actor=world.operator,
+            kind=intake.kind,
+            channel=intake.channel,
+            category=intake.category,
+            description=intake.description,
+            address=intake.address,
+            area=intake.area,
+        )
+    counts["services.case_intake (returning caller)"] = len(captured)
+    posts = {
+        "POST /desk/ (returning caller)": ("operator", "/desk/", intake.form(""), FORM, 302),
+        "POST /api/v1/cases (returning caller)": ("api", "/api/v1/cases", intake.json(), JSON, 201),
+    }
+    for name, (who, path, body, headers, expected) in posts.items():
+        with CaptureQueriesContext(connection) as captured:
+            status, _ = probes.counting[who].request("POST", path, body, headers)
+        if status != expected:
+            raise SystemExit(f"{path} answered {status}")
+        counts[name] = len(captured)
     return counts
 
 
-def time_reads(probes: Probes, reps: int, size: int, queries: dict[str, int]) -> list[Row]:
+def time_reads(probes: Probes, reps: int, size: int) -> list[Row]:
     from civicline.cases import selectors
 
     clients = {"supervisor": probes.supervisor, "operator": probes.operator, "api": probes.api}
@@ -703,7 +729,7 @@ def time_reads(probes: Probes, reps: int, size: int, queries: dict[str, int]) ->
                 raise SystemExit(f"{path} answered {status}: {body[:300]!r}")
 
         get()  # warm-up
-        rows.append(Row("read", name, size, time_each(get, reps), queries=queries.get(name)))
+        rows.append(Row("read", name, size, time_each(get, reps)))
     selectors.caller_history(probes.phone)
     rows.append(
         Row(
@@ -789,9 +815,8 @@ def main() -> None:
         counting["supervisor"].login(world.supervisor_name, password)
         counting["operator"].login(world.operator.username, password)
 
-        rows: list[Row] = []
-        small = min(args.small, args.total)
-        added, fill_s = fill_to(world, small)
+        run = Run(args=args, database=db, transport=transport)
+        added, fill_s = fill_to(world, min(args.small, args.total))
         say(f"filled to {Case.objects.count():,} cases (+{added:,} in {fill_s:.1f} s)")
         world.pick_callers(500)
 
@@ -805,41 +830,28 @@ def main() -> None:
             organisation_id=org_counts.most_common(1)[0][0],
             phone=busiest_reporter_phone(),
         )
-        small_size = Case.objects.count()
-        small_queries = count_queries(probes)
-        rows += time_reads(probes, args.reps, small_size, small_queries)
-        say(f"read timings at {small_size:,} cases done")
+        run.small = Case.objects.count()
+        run.rows += time_reads(probes, args.reps, run.small)
+        run.small_queries = count_queries(probes, world)
+        say(f"read timings at {run.small:,} cases done")
 
-        size = Case.objects.count()
-        rows.append(register_via_services(world, args.cases, size))
+        run.rows.append(register_via_services(world, args.cases, Case.objects.count()))
         say(f"{args.cases} registrations through services done")
-        size = Case.objects.count()
-        rows.append(register_via_desk(world, operator_web, args.http, size))
-        size = Case.objects.count()
-        rows.append(register_via_api(world, api, args.http, size))
+        run.rows.append(register_via_desk(world, operator_web, args.http, Case.objects.count()))
+        run.rows.append(register_via_api(world, api, args.http, Case.objects.count()))
         say(f"{args.http} + {args.http} registrations over HTTP done")
 
         added, fill_s = fill_to(world, args.total)
-        size = Case.objects.count()
-        say(f"filled to {size:,} cases (+{added:,} in {fill_s:.1f} s)")
-        big_queries = count_queries(probes)
-        rows += time_reads(probes, args.reps, size, big_queries)
-        say(f"read timings at {size:,} cases done")
+        say(f"filled to {Case.objects.count():,} cases (+{added:,} in {fill_s:.1f} s)")
+        run.big = Case.objects.count()
+        run.rows += time_reads(probes, args.reps, run.big)
+        run.big_queries = count_queries(probes, world)
+        say(f"read timings at {run.big:,} cases done")
 
-        organisation = Organisation.objects.get(id=probes.organisation_id)
-        report(
-            args,
-            db,
-            transport,
-            rows,
-            small_queries,
-            big_queries,
-            small_size,
-            size,
-            organisation.name,
-            probes.phone,
-            time.perf_counter() - overall,
-        )
+        run.organisation = Organisation.objects.get(id=probes.organisation_id).name
+        run.phone = probes.phone
+        run.seconds = time.perf_counter() - overall
+        report(run)
     finally:
         if server is not None:
             stop_server(server)
@@ -849,16 +861,32 @@ def main() -> None:
             print(f"data kept in {data_dir}")
 
 
-def report(args, db, transport, rows, small_q, big_q, small, big, org, phone, total_s) -> None:
+@dataclass
+class Run:
+    args: argparse.Namespace
+    database: str
+    transport: str
+    rows: list[Row] = field(default_factory=list)
+    small: int = 0
+    big: int = 0
+    small_queries: dict[str, int] = field(default_factory=dict)
+    big_queries: dict[str, int] = field(default_factory=dict)
+    organisation: str = ""
+    phone: str = ""
+    seconds: float = 0.0
+
+
+def report(run: Run) -> None:
     import django
 
     from civicline.cases.models import CaseEvent, Reporter
 
+    args, line = run.args, "=" * 110
     print()
-    print("=" * 100)
+    print(line)
     print("civicline intake benchmark")
-    print(f"  database     : {db}")
-    print(f"  HTTP         : {transport}")
+    print(f"  database     : {run.database}")
+    print(f"  HTTP         : {run.transport}")
     print(
         f"  software     : Python {platform.python_version()}, Django {django.get_version()}, "
         f"django-ninja {version('django-ninja')}, uvicorn {version('uvicorn')}"
@@ -869,27 +897,27 @@ def report(args, db, transport, rows, small_q, big_q, small, big, org, phone, to
         f"--small {args.small} --reps {args.reps} --seed {args.seed}"
     )
     print(
-        f"  final rows   : {big:,} cases, {CaseEvent.objects.count():,} events, "
+        f"  final rows   : {run.big:,} cases, {CaseEvent.objects.count():,} events, "
         f"{Reporter.objects.count():,} reporters"
     )
-    print(f"  filter       : status=in_progress, organisation={org!r}")
-    print(f"  caller phone : {phone} (the reporter with the most cases)")
-    print(f"  total run    : {total_s:.0f} s")
-    print("=" * 100)
+    print(f"  filter       : status=in_progress, organisation={run.organisation!r}")
+    print(f"  caller phone : {run.phone} (the reporter with the most cases)")
+    print(f"  total run    : {run.seconds:.0f} s")
+    print(line)
     print(HEADER)
     section = None
-    for row in rows:
+    for row in run.rows:
         if row.section != section:
             section = row.section
-            print("-" * 100)
+            print("-" * 110)
         print(row.line())
-    print("-" * 100)
-    print("SQL queries per page render (in-process, CaptureQueriesContext):")
-    print(f"  {'page':<52} {small:>10,} {big:>10,}")
-    for name in small_q:
-        flag = "" if small_q[name] == big_q[name] else "   <-- grows"
-        print(f"  {name:<52} {small_q[name]:>10} {big_q[name]:>10}{flag}")
-    print("=" * 100)
+    print("-" * 110)
+    print("SQL queries (in-process, CaptureQueriesContext), by cases in the database:")
+    print(f"  {'':<52} {run.small:>10,} {run.big:>10,}")
+    for name, small in run.small_queries.items():
+        big = run.big_queries[name]
+        print(f"  {name:<52} {small:>10} {big:>10}{'' if small == big else '   <-- grows'}")
+    print(line)
 
 
 if __name__ == "__main__":

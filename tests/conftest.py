@@ -134,8 +134,11 @@ def register(city):
 
 @pytest.fixture
 def login(client):
+    """A client logged in as `user`, reading pages in English unless a test asks otherwise."""
+
     def _login(user):
         client.force_login(user)
+        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
         return client
 
     return _login
