@@ -879,7 +879,7 @@ class Run:
 def report(run: Run) -> None:
     import django
 
-    from civicline.cases.models import CaseEvent, Reporter
+    from civicline.cases.models import Case, CaseEvent, Reporter
 
     args, line = run.args, "=" * 110
     print()
@@ -897,7 +897,7 @@ def report(run: Run) -> None:
         f"--small {args.small} --reps {args.reps} --seed {args.seed}"
     )
     print(
-        f"  final rows   : {run.big:,} cases, {CaseEvent.objects.count():,} events, "
+        f"  final rows   : {Case.objects.count():,} cases, {CaseEvent.objects.count():,} events, "
         f"{Reporter.objects.count():,} reporters"
     )
     print(f"  filter       : status=in_progress, organisation={run.organisation!r}")

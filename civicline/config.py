@@ -110,7 +110,8 @@ def database(directory: Path) -> dict:
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
         # Browser tests serve the app from a second thread: it needs a file, not :memory:.
-        config["TEST"] = {"NAME": str(directory / "test.sqlite3")}
+        # One file per process, so two test runs on one machine never share it.
+        config["TEST"] = {"NAME": str(directory / f"test-{os.getpid()}.sqlite3")}
     elif engine != "django.db.backends.postgresql":
         raise ImproperlyConfigured(
             f"DATABASE_URL scheme is not supported: {url.split(':', 1)[0]!r} "

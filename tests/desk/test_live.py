@@ -1,0 +1,46 @@
+"""The live stream: a change reaches the pages of those who may see it, and nobody else."""
+
+import json
+
+from asgiref.sync import async_to_sync
+from django.test import AsyncClient
+
+from civicline.cases import services
+from civicline.cases.models import Status
+
+
+@async_to_sync
+async def read_events(user, after: int) -> list[dict]:
+    client = AsyncClient()
+    await client.aforce_login(user)
+    response = await client.get("/live/", {"after": after})
+    assert response["Content-Type"] == "text/event-stream"
+    chunks = [chunk async for chunk in response.streaming_content]
+    text = b"".join(c if isinstance(c, bytes) else c.encode() for c in chunks).decode()
+    return [
+        json.loads(line.removeprefix("data: "))
+        for line in text.splitlines()
+        if line.startswith("data: ")
+    ]
+
+
+def test_status_changes_are_pushed_to_those_who_may_see_them(city, register, settings):
+    settings.LIVE_STREAM_SECONDS = 0.3
+    case = register()
+    water_case = register(city.water_pipe)
+    services.case_change_status(case=case, to=Status.ASSIGNED, actor=city.lighting_officer)
+
+    seen_by_operator = read_events(city.operator, after=0)
+    seen_by_stranger = read_events(city.water_officer, after=0)
+
+    assert [(e["reference"], e["status"]) for e in seen_by_operator] == [
+        (case.reference, "registered"),
+        (water_case.reference, "registered"),
+        (case.reference, "assigned"),
+    ]
+    assert [e["reference"] for e in seen_by_stranger] == [water_case.reference]
+
+
+def test_the_stream_needs_a_staff_login(city):
+    response = async_to_sync(AsyncClient().get)("/live/")
+    assert response.status_code == 403
