@@ -41,7 +41,9 @@ def test_a_token_authenticates_without_running_the_password_hasher(
 
 
 def test_the_api_registers_and_routes_a_case(city, client, bearer):
-    response = client.post("/api/v1/cases", CASE, content_type="application/json", **bearer(city.operator))
+    response = client.post(
+        "/api/v1/cases", CASE, content_type="application/json", **bearer(city.operator)
+    )
 
     assert response.status_code == 201
     body = response.json()
@@ -65,7 +67,10 @@ def test_the_api_registers_and_routes_a_case(city, client, bearer):
 )
 def test_bad_api_input_is_a_4xx_with_json_and_stores_nothing(city, client, bearer, change, status):
     response = client.post(
-        "/api/v1/cases", {**CASE, **change}, content_type="application/json", **bearer(city.operator)
+        "/api/v1/cases",
+        {**CASE, **change},
+        content_type="application/json",
+        **bearer(city.operator),
     )
     assert response.status_code == status
     assert response.json()["detail"]

@@ -12,7 +12,11 @@ from civicline import config
     [
         ("CIVICLINE_DEBUG", "maybe", lambda: config.env_bool("CIVICLINE_DEBUG", False)),
         ("CIVICLINE_LIVE", "ten", lambda: config.env_int("CIVICLINE_LIVE", 1)),
-        ("CIVICLINE_TIME_ZONE", "Mars/Olympus", lambda: config.env_timezone("CIVICLINE_TIME_ZONE", "UTC")),
+        (
+            "CIVICLINE_TIME_ZONE",
+            "Mars/Olympus",
+            lambda: config.env_timezone("CIVICLINE_TIME_ZONE", "UTC"),
+        ),
         ("DATABASE_URL", "mysql://u@h/db", lambda: config.database(config.data_dir())),
         ("DATABASE_URL", "nonsense", lambda: config.database(config.data_dir())),
         ("SECRET_KEY", "short", lambda: config.secret_key(config.data_dir())),

@@ -115,7 +115,9 @@ def test_the_supervisor_filters_and_counts(city, register, login):
     assert water.reference not in none
 
 
-def test_the_supervisor_list_does_not_query_per_row(city, register, login, django_assert_max_num_queries):
+def test_the_supervisor_list_does_not_query_per_row(
+    city, register, login, django_assert_max_num_queries
+):
     for _ in range(30):
         register()
     client = login(city.supervisor)

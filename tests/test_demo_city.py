@@ -1,0 +1,25 @@
+"""The demo city is believable: every kind of body, every role, cases in every status."""
+
+from django.core.management import call_command
+
+from civicline.cases.models import Case, Status
+from civicline.demo import city
+from civicline.directory.models import Category, Membership, Organisation, OrganisationKind, Role
+
+
+def test_the_demo_city_loads_once_with_everything_a_user_meets(db, capsys):
+    call_command("demo_city")
+    cases = Case.objects.count()
+    call_command("demo_city")
+
+    assert Case.objects.count() == cases >= 300
+    out = capsys.readouterr().out
+    assert "already here" in out and city.DEMO_PASSWORD in out
+    assert set(Case.objects.values_list("status", flat=True)) == set(Status.values)
+    kinds = set(Organisation.objects.values_list("kind", flat=True))
+    assert kinds == set(OrganisationKind.values)
+    assert set(Membership.objects.values_list("role", flat=True)) == set(Role.values)
+    assert Category.objects.filter(code__in=["rasveta", "vodovod", "kanalizacija", "saht",
+                                             "zauzece"]).count() == 5  # fmt: skip
+    # Serbian Latin names come from the Cyrillic ones
+    assert Category.objects.get(code="rasveta").name_sr_latn == "Kvar na javnoj rasveti"
