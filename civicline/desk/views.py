@@ -171,9 +171,6 @@ def _case_context(request: HttpRequest, case, **forms) -> dict:
     }
     if context["show_reporter"] and case.reporter_id:
         context["reporter"] = case.reporter
-        context["reporter_phone"] = (
-            phone_display(case.reporter.phone) if case.reporter.phone else ""
-        )
     return context
 
 
