@@ -20,6 +20,10 @@ def cases_visible_to(profile: StaffProfile) -> QuerySet[Case]:
     return Case.objects.none()
 
 
+def may_see_organisation_cases(profile: StaffProfile, organisation_id: int) -> bool:
+    return profile.is_contact_center or organisation_id in profile.organisation_ids
+
+
 def case_for_user(profile: StaffProfile, reference: str) -> Case:
     try:
         return (

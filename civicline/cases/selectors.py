@@ -1,10 +1,11 @@
 """Queries over cases. Lists select their related rows up front: one query per page, not
 one per row."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from civicline.cases.access import cases_visible_to
@@ -112,12 +113,24 @@ def case_timeline(case: Case) -> QuerySet[CaseEvent]:
     return case.events.select_related("actor").order_by("at", "id")
 
 
-def events_after(profile: StaffProfile, last_id: int, *, limit: int = 200) -> list[CaseEvent]:
-    """Events newer than `last_id` that this user may see, for the live view."""
-    events = CaseEvent.objects.filter(id__gt=last_id)
+LIVE_FIELDS = ("id", "case__reference", "kind", "status", "organisation_id")
+
+
+def live_changes(*, after_id: int, also_ids: Iterable[int] = (), limit: int = 500) -> list[dict]:
+    """Events after `after_id` (plus the listed ids that were not committed yet when last
+    looked at), as the few fields the live view sends."""
+    scope = Q(id__gt=after_id)
+    if also_ids:
+        scope |= Q(id__in=list(also_ids))
+    return list(CaseEvent.objects.filter(scope).order_by("id").values(*LIVE_FIELDS)[:limit])
+
+
+def live_changes_for(profile: StaffProfile, *, after_id: int, limit: int = 500) -> list[dict]:
+    """What a reconnecting page missed: events after `after_id` that this user may see."""
+    events = CaseEvent.objects.filter(id__gt=after_id)
     if not profile.is_contact_center:
         events = events.filter(organisation_id__in=profile.organisation_ids or [0])
-    return list(events.select_related("case").order_by("id")[:limit])
+    return list(events.order_by("id").values(*LIVE_FIELDS)[:limit])
 
 
 def latest_event_id() -> int:

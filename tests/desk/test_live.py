@@ -1,19 +1,17 @@
 """The live stream: a change reaches the pages of those who may see it, and nobody else."""
 
+import asyncio
 import json
 
-from asgiref.sync import async_to_sync
+import pytest
+from asgiref.sync import async_to_sync, sync_to_async
 from django.test import AsyncClient
 
 from civicline.cases import services
 from civicline.cases.models import Status
 
 
-@async_to_sync
-async def read_events(user, after: int) -> list[dict]:
-    client = AsyncClient()
-    await client.aforce_login(user)
-    response = await client.get("/live/", {"after": after})
+async def collect(response) -> list[dict]:
     assert response["Content-Type"] == "text/event-stream"
     chunks = [chunk async for chunk in response.streaming_content]
     text = b"".join(c if isinstance(c, bytes) else c.encode() for c in chunks).decode()
@@ -22,6 +20,14 @@ async def read_events(user, after: int) -> list[dict]:
         for line in text.splitlines()
         if line.startswith("data: ")
     ]
+
+
+@async_to_sync
+async def read_events(user, after: int) -> list[dict]:
+    """What a page that last saw event `after` receives when it (re)connects."""
+    client = AsyncClient()
+    await client.aforce_login(user)
+    return await collect(await client.get("/live/", {"after": after}))
 
 
 def test_status_changes_are_pushed_to_those_who_may_see_them(city, register, settings):
@@ -44,3 +50,23 @@ def test_status_changes_are_pushed_to_those_who_may_see_them(city, register, set
 def test_the_stream_needs_a_staff_login(city):
     response = async_to_sync(AsyncClient().get)("/live/")
     assert response.status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_made_while_the_page_is_open_arrives(city, register, settings):
+    settings.LIVE_STREAM_SECONDS = 2.5
+    case = register()
+
+    async def scenario():
+        client = AsyncClient()
+        await client.aforce_login(city.operator)
+        response = await client.get("/live/")
+        reader = asyncio.ensure_future(collect(response))
+        await asyncio.sleep(0.8)
+        await sync_to_async(services.case_change_status, thread_sensitive=False)(
+            case=case, to=Status.CANCELLED, actor=city.operator, note="дупла пријава"
+        )
+        return await reader
+
+    changes = async_to_sync(scenario)()
+    assert [(c["reference"], c["status"]) for c in changes] == [(case.reference, "cancelled")]
