@@ -7,6 +7,7 @@ Lena the lighting officer, Filip the water utility's field worker.
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import translation
 
 from civicline.cases import services as case_services
 from civicline.directory import services as directory_services
@@ -22,6 +23,13 @@ from civicline.directory.models import (
 
 PASSWORD = "correct horse battery"
 CITIZEN_PHONE = "+381641234567"
+
+
+@pytest.fixture(autouse=True)
+def english():
+    # Services word their errors in the active language; tests read them in English.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)
