@@ -1,5 +1,6 @@
 """The JSON API, served with its OpenAPI schema at /api/v1/docs."""
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from ninja import NinjaAPI
 from ninja.security import HttpBearer, django_auth
@@ -29,6 +30,7 @@ api = NinjaAPI(
     version="1",
     auth=[TokenAuth(), django_auth],
     urls_namespace="api",
+    docs_decorator=login_required,
 )
 api.add_router("/cases", cases_router)
 

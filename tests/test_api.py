@@ -112,5 +112,12 @@ def test_revoked_and_missing_tokens_are_refused(city, client):
     assert client.get("/api/v1/cases").status_code == 401
 
 
-def test_the_openapi_schema_is_served(client):
-    assert client.get("/api/v1/openapi.json").json()["info"]["title"] == "civicline"
+def test_the_openapi_schema_is_served_to_staff(city, login):
+    schema = login(city.operator).get("/api/v1/openapi.json").json()
+    assert schema["info"]["title"] == "civicline" and "/api/v1/cases" in schema["paths"]
+
+
+def test_the_api_docs_need_a_login_and_load_nothing_from_outside(city, login, client):
+    assert client.get("/api/v1/docs").status_code == 302
+    page = login(city.operator).get("/api/v1/docs").content.decode()
+    assert "swagger-ui-bundle.js" in page and "cdn." not in page
