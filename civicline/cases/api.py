@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from ninja import Status as HttpStatus
 from ninja.errors import HttpError
 
 from civicline.cases import selectors, services
@@ -177,7 +178,7 @@ def register_case(request, payload: CaseIn):
         longitude=payload.longitude,
         answer=payload.answer,
     )
-    return 201, _detail(request, case)
+    return HttpStatus(201, _detail(request, case))
 
 
 @router.post("/{reference}/status", response=CaseDetail)
