@@ -33,7 +33,13 @@ def _worker_command() -> list[str]:
     return [sys.executable, "-m", "civicline.cli", "worker"]
 
 
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
 def cmd_demo(args: argparse.Namespace) -> None:
+    if args.host not in LOOPBACK and "ALLOWED_HOSTS" not in os.environ:
+        # A demo shown to the room on the local network answers to any host name.
+        os.environ["ALLOWED_HOSTS"] = "*"
     _django_setup()
     from django.core.management import call_command
 
