@@ -61,46 +61,29 @@ def city(db):
     )
     c.liman = Area.objects.create(name="Лиман", code="liman")
     c.futog = Area.objects.create(name="Футог", code="futog")
-    c.street_light = directory_services.category_save(
-        category=Category(
-            code="rasveta",
-            name_sr="Улична расвета",
-            name_en="Street lighting",
-            default_organisation=c.lighting,
-            allowed_kinds=[CaseKind.COMPLAINT, CaseKind.REQUEST],
-            deadline_hours=48,
+
+    def category(code, name_sr, name_en, organisation, kinds):
+        return directory_services.category_save(
+            category=Category(
+                code=code,
+                name_sr=name_sr,
+                name_en=name_en,
+                default_organisation=organisation,
+                allowed_kinds=kinds,
+                deadline_hours=48,
+            )
         )
+
+    complaint, request = CaseKind.COMPLAINT, CaseKind.REQUEST
+    c.street_light = category(
+        "rasveta", "Улична расвета", "Street lighting", c.lighting, [complaint, request]
     )
-    c.water_pipe = directory_services.category_save(
-        category=Category(
-            code="vodovod",
-            name_sr="Пуцање водоводне цеви",
-            name_en="Burst water pipe",
-            default_organisation=c.water,
-            allowed_kinds=[CaseKind.COMPLAINT],
-            deadline_hours=24,
-        )
-    )
-    c.sewer_block = directory_services.category_save(
-        category=Category(
-            code="kanalizacija",
-            name_sr="Запушена канализација",
-            name_en="Blocked sewer",
-            default_organisation=c.sewer,
-            allowed_kinds=[CaseKind.COMPLAINT],
-            deadline_hours=24,
-        )
-    )
-    c.information = directory_services.category_save(
-        category=Category(
-            code="informacije",
-            name_sr="Опште информације",
-            name_en="General information",
-            default_organisation=c.contact_center,
-            allowed_kinds=[CaseKind.INFORMATION],
-            deadline_hours=48,
-        )
-    )
+    c.water_pipe = category("vodovod", "Пуцање водоводне цеви", "Burst water pipe", c.water,
+                            [complaint])  # fmt: skip
+    c.sewer_block = category("kanalizacija", "Запушена канализација", "Blocked sewer", c.sewer,
+                             [complaint])  # fmt: skip
+    c.information = category("informacije", "Опште информације", "General information",
+                             c.contact_center, [CaseKind.INFORMATION])  # fmt: skip
 
     def person(username, role, organisation, **extra):
         user = get_user_model().objects.create_user(
