@@ -81,3 +81,14 @@ def test_the_supervisor_sees_changes_live_on_the_list(city, server, browser, reg
     case_change_status(case=case, to=Status.ASSIGNED, actor=city.lighting_officer)
 
     expect(badge).to_have_text("Assigned", timeout=3000)
+
+
+def test_a_known_caller_is_recognised_by_number(city, server, browser, register):
+    earlier = register(phone="+381641234567")
+    operator = log_in(browser, server, city.operator)
+    operator.goto(f"{server}/desk/")
+
+    operator.fill("[name=phone]", "064 123 45 67")
+
+    expect(operator.locator("#caller")).to_contain_text(earlier.reference)
+    expect(operator.locator("[name=name]")).to_have_value("Петар Петровић")
