@@ -38,7 +38,7 @@ FILL_REPORTERS = 20_000
 FILL_CHUNK = 5_000
 
 # ---------------------------------------------------------------------------------------
-# Environment: settings read it at import, so it is set before django.setup().
+# Set-up. The settings read the environment at import, so it is set before django.setup().
 
 
 def parse_args() -> argparse.Namespace:
@@ -402,11 +402,11 @@ class World:
         from civicline.cases.models import Reporter
         from civicline.cases.services import ReporterDetails
 
-        phones = Reporter.objects.exclude(phone="").values_list("name", "phone")
-        found = list(phones.order_by("?")[:count])
+        # Sampled with the seeded generator, so every database gets the same callers.
+        known = list(Reporter.objects.exclude(phone="").order_by("id").values_list("name", "phone"))
         self.callers = [
             ReporterDetails(name=name, phone=phone, consent_to_contact=True)
-            for name, phone in found
+            for name, phone in self.rng.sample(known, min(count, len(known)))
         ]
 
     def intakes(self, n: int) -> list[Intake]:
@@ -430,11 +430,7 @@ class World:
             found.append(
                 Intake(
                     category=category,
-                    # Information requests stay unanswered: every intake is a plain register.
-                    kind=rng.choice(
-                        [k for k in category.allowed_kinds if k != "information"]
-                        or category.allowed_kinds
-                    ),
+                    kind=rng.choice(category.allowed_kinds),
                     channel=rng.choice(city.CHANNELS),
                     description=rng.choice(city.DESCRIPTIONS[category.code]).format(n=number),
                     address=f"{rng.choice(city.STREETS)} {number}, Нови Сад",
@@ -672,14 +668,15 @@ class Probes:
         }
 
 
-def count_queries(probes: Probes, world: World) -> dict[str, int]:
-    """Queries per page render, and per registration of a returning caller's case."""
+def count_queries(probes: Probes, world: World) -> tuple[dict[str, int], list[str]]:
+    """Queries per page render and per registration of a returning caller's case; and the
+    slowest queries of one unfiltered supervisor page, to show where its time goes."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from civicline.cases import services
 
-    counts = {}
+    counts, slowest = {}, []
     for name, (who, path) in probes.pages().items():
         client = probes.counting[who]
         client.request("GET", path)  # once uncounted, so nothing one-off is counted
@@ -688,6 +685,8 @@ def count_queries(probes: Probes, world: World) -> dict[str, int]:
         if status != 200:
             raise SystemExit(f"{path} answered {status}")
         counts[name] = len(captured)
+        if path == "/supervisor/":
+            slowest = slowest_selects([q["sql"] for q in captured])
 
     intake = replace(world.intakes(1)[0], reporter=world.callers[0])
     with CaptureQueriesContext(connection) as captured:
@@ -712,7 +711,27 @@ def count_queries(probes: Probes, world: World) -> dict[str, int]:
         if status != expected:
             raise SystemExit(f"{path} answered {status}")
         counts[name] = len(captured)
-    return counts
+    return counts, slowest
+
+
+def slowest_selects(statements: list[str], top: int = 3) -> list[str]:
+    """Re-run each SELECT alone and fetch every row. The times Django records cover
+    execute() only, and SQLite computes a streamed GROUP BY while rows are fetched."""
+    from django.db import connection
+
+    timed = []
+    for sql in statements:
+        if not sql.startswith("SELECT"):
+            continue  # e.g. PostgreSQL's DECLARE for a server-side cursor
+
+        def run(sql=sql):
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+                cursor.fetchall()
+
+        timed.append((statistics.median(time_each(run, 3)), sql))
+    timed.sort(reverse=True)
+    return [f"{ms:7.1f} ms  {sql[:90]}" for ms, sql in timed[:top]]
 
 
 def time_reads(probes: Probes, reps: int, size: int) -> list[Row]:
@@ -764,7 +783,7 @@ def busiest_reporter_phone() -> str:
 def main() -> None:
     args = parse_args()
     data_dir = configure(args)
-    overall = time.perf_counter()
+    overall, start_load = time.perf_counter(), load()
     server = None
     try:
         from django.db import connection
@@ -815,7 +834,7 @@ def main() -> None:
         counting["supervisor"].login(world.supervisor_name, password)
         counting["operator"].login(world.operator.username, password)
 
-        run = Run(args=args, database=db, transport=transport)
+        run = Run(args=args, database=db, transport=transport, load_start=start_load)
         added, fill_s = fill_to(world, min(args.small, args.total))
         say(f"filled to {Case.objects.count():,} cases (+{added:,} in {fill_s:.1f} s)")
         world.pick_callers(500)
@@ -832,7 +851,7 @@ def main() -> None:
         )
         run.small = Case.objects.count()
         run.rows += time_reads(probes, args.reps, run.small)
-        run.small_queries = count_queries(probes, world)
+        run.small_queries, run.small_slowest = count_queries(probes, world)
         say(f"read timings at {run.small:,} cases done")
 
         run.rows.append(register_via_services(world, args.cases, Case.objects.count()))
@@ -845,7 +864,7 @@ def main() -> None:
         say(f"filled to {Case.objects.count():,} cases (+{added:,} in {fill_s:.1f} s)")
         run.big = Case.objects.count()
         run.rows += time_reads(probes, args.reps, run.big)
-        run.big_queries = count_queries(probes, world)
+        run.big_queries, run.big_slowest = count_queries(probes, world)
         say(f"read timings at {run.big:,} cases done")
 
         run.organisation = Organisation.objects.get(id=probes.organisation_id).name
@@ -871,9 +890,27 @@ class Run:
     big: int = 0
     small_queries: dict[str, int] = field(default_factory=dict)
     big_queries: dict[str, int] = field(default_factory=dict)
+    small_slowest: list[str] = field(default_factory=list)
+    big_slowest: list[str] = field(default_factory=list)
     organisation: str = ""
     phone: str = ""
     seconds: float = 0.0
+    load_start: str = ""
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def revision() -> str:
+    """The commit measured, and whether the working tree differs from it."""
+    try:
+        git = ["git", "-C", str(REPO)]
+        head = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True)
+        dirty = subprocess.run([*git, "status", "--porcelain"], capture_output=True).stdout
+    except OSError:
+        return "unknown (no git)"
+    return head.stdout.decode().strip() + (" + uncommitted changes" if dirty.strip() else "")
 
 
 def report(run: Run) -> None:
@@ -885,6 +922,7 @@ def report(run: Run) -> None:
     print()
     print(line)
     print("civicline intake benchmark")
+    print(f"  code         : {revision()}")
     print(f"  database     : {run.database}")
     print(f"  HTTP         : {run.transport}")
     print(
@@ -892,6 +930,8 @@ def report(run: Run) -> None:
         f"django-ninja {version('django-ninja')}, uvicorn {version('uvicorn')}"
     )
     print(f"  machine      : {platform.machine()}, {os.cpu_count()} CPUs, {platform.platform()}")
+    # Other work on the machine skews every figure; the load average makes it visible.
+    print(f"  load average : {run.load_start} at start, {load()} at end (1/5/15 min)")
     print(
         f"  options      : --cases {args.cases} --http {args.http} --total {args.total} "
         f"--small {args.small} --reps {args.reps} --seed {args.seed}"
@@ -917,6 +957,10 @@ def report(run: Run) -> None:
     for name, small in run.small_queries.items():
         big = run.big_queries[name]
         print(f"  {name:<52} {small:>10} {big:>10}{'' if small == big else '   <-- grows'}")
+    for size, slowest in ((run.small, run.small_slowest), (run.big, run.big_slowest)):
+        print(f"Slowest queries of GET /supervisor/ at {size:,} cases (each re-run alone):")
+        for text in slowest:
+            print(f"  {text}")
     print(line)
 
 
