@@ -112,7 +112,17 @@ def database(directory: Path) -> dict:
         # Browser tests serve the app from a second thread: it needs a file, not :memory:.
         # One file per process, so two test runs on one machine never share it.
         config["TEST"] = {"NAME": str(directory / f"test-{os.getpid()}.sqlite3")}
-    elif engine != "django.db.backends.postgresql":
+    elif engine == "django.db.backends.postgresql":
+        # A pool per process: a request borrows a connection instead of opening one (about
+        # 12 ms each on loopback, more with password authentication).
+        config["OPTIONS"] = {
+            "pool": {
+                "min_size": 1,
+                "max_size": env_int("CIVICLINE_DB_POOL_SIZE", 20, minimum=1),
+                "timeout": 10,
+            }
+        }
+    else:
         raise ImproperlyConfigured(
             f"DATABASE_URL scheme is not supported: {url.split(':', 1)[0]!r} "
             "(use sqlite:/// or postgres://)"

@@ -3,7 +3,6 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -59,9 +58,8 @@ class CaseDetail(CaseOut):
 
 
 class CasePage(Schema):
-    count: int
     page: int
-    pages: int
+    has_next: bool
     items: list[CaseOut]
 
 
@@ -73,7 +71,7 @@ class CaseFilterIn(Schema):
     channel: str | None = None
     date_from: date | None = None
     date_to: date | None = None
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=100_000)
 
 
 class ReporterIn(Schema):
@@ -137,12 +135,11 @@ def list_cases(request, filters: Query[CaseFilterIn]):
             date_to=filters.date_to,
         ),
     )
-    page = Paginator(cases, PAGE_SIZE).get_page(filters.page)
+    page = selectors.page_of(cases, filters.page, size=PAGE_SIZE)
     return {
-        "count": page.paginator.count,
         "page": page.number,
-        "pages": page.paginator.num_pages,
-        "items": [_summary(case) for case in page.object_list],
+        "has_next": page.has_next,
+        "items": [_summary(case) for case in page.items],
     }
 
 

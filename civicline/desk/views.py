@@ -6,9 +6,9 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -276,12 +276,17 @@ def case_transfer_view(request: HttpRequest, reference: str) -> HttpResponse:
 def workstation(request: HttpRequest) -> HttpResponse:
     order = "newest" if request.GET.get("order") == "newest" else "oldest"
     cases = selectors.workstation_cases(request.profile, order=order)
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.page_of(cases, selectors.page_number(request.GET.get("page")), size=PAGE_SIZE)
     organisations = Organisation.objects.filter(id__in=request.profile.organisation_ids)
     return render(
         request,
         "desk/workstation.html",
-        {"page": page, "order": order, "organisations": organisations},
+        {
+            "page": page,
+            "order": order,
+            "open_count": cases.count(),  # bounded by the workload, not the history
+            "organisations": organisations,
+        },
     )
 
 
@@ -303,7 +308,12 @@ def supervisor(request: HttpRequest) -> HttpResponse:
             date_to=data["date_to"],
         )
     cases = selectors.case_list(request.profile, filters)
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.page_of(cases, selectors.page_number(request.GET.get("page")), size=PAGE_SIZE)
+    since = (
+        selectors.day_start(filters.date_from)
+        if filters.date_from
+        else timezone.now() - selectors.COUNT_WINDOW
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -313,8 +323,9 @@ def supervisor(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "query": query.urlencode(),
-            "status_counts": selectors.status_counts(cases),
-            "organisation_counts": selectors.organisation_counts(cases)[:15],
+            "since": since,
+            "status_counts": selectors.status_counts(cases, since=since),
+            "organisation_counts": selectors.organisation_counts(cases, since=since)[:15],
         },
         status=400 if form.errors else 200,
     )

@@ -131,3 +131,43 @@ def test_reporters_are_not_duplicated_by_formatting(city, login):
     client.post("/desk/", form(city, phone="064 123 4567"))
     client.post("/desk/", form(city, phone="+381641234567"))
     assert Reporter.objects.count() == 1
+
+
+def test_the_supervisor_counts_the_workload_and_the_recent_outcomes(city, register, login):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from civicline import clock
+    from civicline.cases.services import case_change_status
+
+    with clock.frozen_at(timezone.now() - timedelta(days=60)):
+        old_open, old_done = register(), register()
+        case_change_status(case=old_done, to=Status.CANCELLED, actor=city.operator, note="x")
+    fresh = register()
+    case_change_status(case=fresh, to=Status.CANCELLED, actor=city.operator, note="дупла")
+
+    response = login(city.supervisor).get("/supervisor/")
+
+    counts = {row["status"]: row["n"] for row in response.context["status_counts"]}
+    assert counts[Status.REGISTERED] == 1  # the old open case is still workload
+    assert counts[Status.CANCELLED] == 1  # the old cancelled one is outside the window
+    by_org = {
+        row["name"]: (row["open"], row["new"]) for row in response.context["organisation_counts"]
+    }
+    assert by_org[city.lighting.name] == (1, 1)
+    assert old_open.reference in response.content.decode()
+
+
+def test_the_supervisor_pages_through_the_list(city, register, login):
+    from civicline.desk.views import PAGE_SIZE
+
+    references = [register().reference for _ in range(PAGE_SIZE + 1)]
+    client = login(city.supervisor)
+
+    first = client.get("/supervisor/").content.decode()
+    second = client.get("/supervisor/", {"page": 2}).content.decode()
+
+    assert references[-1] in first and references[0] not in first and "page=2" in first
+    assert references[0] in second and references[-1] not in second
+    assert client.get("/supervisor/", {"page": "x"}).status_code == 200
