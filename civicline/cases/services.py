@@ -53,9 +53,10 @@ def _event(
 
 
 def _next_reference(year: int) -> str:
-    ReferenceCounter.objects.get_or_create(year=year)
     # The UPDATE locks the year's row until commit, so two registrations never share a number.
-    ReferenceCounter.objects.filter(year=year).update(last=F("last") + 1)
+    if not ReferenceCounter.objects.filter(year=year).update(last=F("last") + 1):
+        ReferenceCounter.objects.get_or_create(year=year)
+        ReferenceCounter.objects.filter(year=year).update(last=F("last") + 1)
     number = ReferenceCounter.objects.values_list("last", flat=True).get(year=year)
     return f"{year}-{number:06d}"
 

@@ -79,3 +79,32 @@ def test_a_note_is_an_event(city, register):
     )
     event = CaseEvent.objects.filter(case=case).last()
     assert (event.kind, event.note, event.is_public) == (EventKind.NOTE, "Екипа на путу.", True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_operators_registering_at_once_get_distinct_references(city):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    def register_five(n):
+        try:
+            return [
+                services.case_intake(
+                    reporter=services.ReporterDetails(phone=f"+38164123456{n}"),
+                    actor=city.operator,
+                    kind=CaseKind.COMPLAINT,
+                    channel="phone",
+                    category=city.street_light,
+                    description=f"позив {n}/{i}",
+                ).reference
+                for i in range(5)
+            ]
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        references = [ref for batch in pool.map(register_five, range(4)) for ref in batch]
+
+    assert len(set(references)) == 20
+    assert Case.objects.count() == 20
