@@ -28,6 +28,9 @@ INSTALLED_APPS = [
     "civicline.directory",
     "civicline.cases",
     "civicline.routing",
+    "civicline.deadlines",
+    "civicline.notifications",
+    "civicline.worker",
     "civicline.desk",
     "civicline.demo",
 ]

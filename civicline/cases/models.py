@@ -119,6 +119,8 @@ class Case(models.Model):
     )
     created_at = models.DateTimeField(_("registered"), db_index=True)
     updated_at = models.DateTimeField(_("updated"), db_index=True)
+    # Set while the body waits for the citizen (a document, access): deadlines stop meanwhile.
+    waiting_since = models.DateTimeField(_("waiting on the citizen since"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -150,6 +152,12 @@ class EventKind(models.TextChoices):
     STATUS_CHANGED = "status_changed", _("Status changed")
     NOTE = "note", _("Note")
     TRANSFERRED = "transferred", _("Transferred")
+    WAITING = "waiting", _("Waiting on the citizen")
+    RESUMED = "resumed", _("Citizen answered")
+    OVERDUE = "overdue", _("Overdue")
+    CHASED = "chased", _("Chased")
+    DELAYED = "delayed", _("Citizen told of a delay")
+    CALLBACK = "callback", _("Called back")
 
 
 class CaseEvent(models.Model):

@@ -1,6 +1,7 @@
 """The operations on cases. Each runs in one transaction and writes its CaseEvent with it."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -23,6 +24,7 @@ from civicline.cases.models import (
     Reporter,
     Status,
 )
+from civicline.deadlines import services as deadline_services
 from civicline.directory.models import Area, CaseKind, Category, Organisation
 from civicline.directory.phones import PhoneError, phone_to_e164
 from civicline.routing.selectors import competent_organisation
@@ -38,7 +40,9 @@ def _event(
     note: str = "",
     is_public: bool = False,
 ) -> CaseEvent:
-    return CaseEvent.objects.create(
+    """Write the event, and let the parts that follow every case (deadlines, the citizen's
+    notifications) react to it in the same transaction."""
+    event = CaseEvent.objects.create(
         case=case,
         at=case.updated_at,
         actor=actor,
@@ -50,6 +54,8 @@ def _event(
         status=case.status,
         organisation_id=case.organisation_id,
     )
+    deadline_services.deadline_on_event(event=event)
+    return event
 
 
 def _next_reference(year: int) -> str:
@@ -284,3 +290,76 @@ def case_set_organisation(
         note=reason,
     )
     return case
+
+
+def _touched(case: Case) -> Case:
+    case = _locked(case)
+    case.updated_at = clock.now()
+    return case
+
+
+def _required(note: str, message: str) -> str:
+    note = _clean_note(note)
+    if not note:
+        raise ValidationError({"note": message})
+    return note
+
+
+@transaction.atomic
+def case_wait_on_citizen(*, case: Case, actor: AbstractBaseUser | None, note: str) -> Case:
+    """The body needs something from the citizen; its deadlines stop until they answer."""
+    note = _required(note, _("Write what the citizen is asked for."))
+    case = _touched(case)
+    if not case.is_open or case.waiting_since:
+        raise ValidationError({"note": _("Only an open case that is not waiting can wait.")})
+    case.waiting_since = case.updated_at
+    case.save(update_fields=["waiting_since", "updated_at"])
+    _event(case, actor=actor, kind=EventKind.WAITING, note=note)
+    return case
+
+
+@transaction.atomic
+def case_resume(*, case: Case, actor: AbstractBaseUser | None, note: str = "") -> Case:
+    """The citizen answered: the deadlines run again with the time that was left."""
+    note = _clean_note(note)
+    case = _touched(case)
+    if not case.waiting_since:
+        raise ValidationError({"note": _("This case is not waiting on the citizen.")})
+    case.waiting_since = None
+    case.save(update_fields=["waiting_since", "updated_at"])
+    _event(case, actor=actor, kind=EventKind.RESUMED, note=note)
+    return case
+
+
+@transaction.atomic
+def case_mark_overdue(*, case: Case, due: datetime) -> CaseEvent:
+    """The resolution deadline passed with the case still open (written by the sweep)."""
+    case = _touched(case)
+    case.save(update_fields=["updated_at"])
+    return _event(case, actor=None, kind=EventKind.OVERDUE, new=due.isoformat())
+
+
+@transaction.atomic
+def case_record_chase(*, case: Case, actor: AbstractBaseUser | None, note: str) -> CaseEvent:
+    """The operator called the competent body about an overdue case; what they said."""
+    note = _required(note, _("Write what the competent body said."))
+    case = _touched(case)
+    case.save(update_fields=["updated_at"])
+    return _event(case, actor=actor, kind=EventKind.CHASED, note=note)
+
+
+@transaction.atomic
+def case_tell_delayed(*, case: Case, note: str) -> CaseEvent:
+    """The promised answer is late: the citizen is told so (seed 004)."""
+    case = _touched(case)
+    case.save(update_fields=["updated_at"])
+    return _event(case, actor=None, kind=EventKind.DELAYED, note=note, is_public=True)
+
+
+@transaction.atomic
+def case_record_callback(*, case: Case, actor: AbstractBaseUser | None, outcome: str) -> CaseEvent:
+    """The operator called the citizen back; the outcome is what the citizen was told."""
+    outcome = _required(outcome, _("Write what the citizen was told."))
+    case = _touched(case)
+    case.save(update_fields=["updated_at"])
+    return _event(case, actor=actor, kind=EventKind.CALLBACK, note=outcome, is_public=True)

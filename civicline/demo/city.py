@@ -7,7 +7,7 @@ is exactly what users would have produced.
 
 import random
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -16,6 +16,16 @@ from django.db import transaction
 from civicline import clock
 from civicline.cases import services as case_services
 from civicline.cases.models import Channel, Status
+from civicline.deadlines.models import (
+    Action,
+    BusinessCalendar,
+    ClosedDay,
+    Counting,
+    DeadlinePolicy,
+    EscalationStep,
+    OpeningHours,
+    OrganisationCalendar,
+)
 from civicline.directory import services as directory_services
 from civicline.directory.models import (
     Area,
@@ -127,6 +137,8 @@ USERS = [
     DemoUser("socijalna", "Мирјана", "Ђурић", Role.OFFICER, "socijalna"),
     DemoUser("ministarstvo", "Олена", "Шевченко", Role.OFFICER, "mz"),
     DemoUser("opsti", "Никола", "Костић", Role.OFFICER, "grad"),
+    DemoUser("direktor-vik", "Славко", "Јанковић", Role.HEAD, "vik"),
+    DemoUser("nacelnik", "Весна", "Марић", Role.HEAD, "inspekcija"),
     DemoUser("teren", "Саша", "Вуковић", Role.FIELD_WORKER, "vik"),
     DemoUser("teren2", "Петар", "Митровић", Role.FIELD_WORKER, "kom-insp"),
 ]
@@ -239,7 +251,54 @@ def _catalogue() -> tuple[dict, dict, dict]:
         RoutingRule.objects.create(
             category=categories[category], area=areas[area], organisation=orgs[org]
         )
+    _calendars(orgs, categories)
     return orgs, areas, categories
+
+
+# Seed 001: the city works weekdays 7:30-15:30; the water utility and the Ministry's line
+# answer around the clock; the other utilities keep workshop hours.
+CALENDARS = {
+    "uprava": ("Градске управе: радним данима 7:30–15:30", [(d, "07:30", "15:30") for d in range(5)]),
+    "jkp": ("Комунална предузећа: радним данима 7–15, суботом 8–12", [(d, "07:00", "15:00") for d in range(5)] + [(5, "08:00", "12:00")]),
+}  # fmt: skip
+ALWAYS_OPEN = ["vik", "mz", "kc"]
+WORKSHOP_HOURS = ["rasveta", "cistoca", "zelenilo", "gsp", "parking", "put"]
+# Seed 003: communal problems are chased after 24 or 48 hours by type.
+BUSINESS_HOURS = ["rasveta", "zauzece", "otpad", "psi", "buka", "drvece", "kolovoz"]
+CALLBACK_HOURS = {"informacije": 48, "covid": 48, "vakcinacija": 48, "bez-vode": 4}
+
+
+def _calendars(orgs: dict[str, Organisation], categories: dict[str, Category]) -> None:
+    made = {}
+    for key, (name, hours) in CALENDARS.items():
+        made[key] = BusinessCalendar.objects.create(
+            name=name, country=BusinessCalendar.Country.SERBIA, is_default=key == "uprava"
+        )
+        OpeningHours.objects.bulk_create(
+            OpeningHours(calendar=made[key], weekday=day, opens=opens, closes=closes)
+            for day, opens, closes in hours
+        )
+    ClosedDay.objects.create(
+        calendar=made["uprava"], date=date(2026, 11, 8), reason="Дан Града Новог Сада"
+    )
+    always = BusinessCalendar.objects.create(name="Дежурство 24/7", always_open=True)
+    for key in ALWAYS_OPEN:
+        OrganisationCalendar.objects.create(organisation=orgs[key], calendar=always)
+    for key in WORKSHOP_HOURS:
+        OrganisationCalendar.objects.create(organisation=orgs[key], calendar=made["jkp"])
+    for code, category in categories.items():
+        policy = DeadlinePolicy.objects.create(
+            category=category,
+            counting=Counting.BUSINESS if code in BUSINESS_HOURS else Counting.CALENDAR,
+            callback_hours=CALLBACK_HOURS.get(code, 48),
+        )
+        if code == "saht":
+            # An open manhole is dangerous: the officer is reminded at half time.
+            EscalationStep.objects.bulk_create(
+                EscalationStep(policy=policy, percent=percent, action=action)
+                for percent, action in [(50, Action.REMIND), (100, Action.OVERDUE),
+                                        (100, Action.NOTIFY_HEAD), (100, Action.NOTIFY_SUPERVISORS)]
+            )  # fmt: skip
 
 
 def _officers_by_organisation(orgs: dict[str, Organisation], users: dict) -> dict[int, list]:

@@ -146,6 +146,7 @@ class Role(models.TextChoices):
     SUPERVISOR = "supervisor", _("Supervisor")
     SYSTEM_ENGINEER = "system_engineer", _("System engineer")
     OFFICER = "officer", _("Officer")
+    HEAD = "head", _("Head of the organisation")
     FIELD_WORKER = "field_worker", _("Field worker")
 
 

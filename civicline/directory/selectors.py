@@ -38,7 +38,8 @@ class StaffProfile:
 
     @property
     def is_officer(self) -> bool:
-        return Role.OFFICER in self.roles
+        """Officers and heads work their bodies' cases."""
+        return bool(self.roles & {Role.OFFICER, Role.HEAD})
 
     @property
     def is_field_worker(self) -> bool:
@@ -68,7 +69,7 @@ def staff_profile(user: AbstractBaseUser | AnonymousUser) -> StaffProfile:
         return StaffProfile()
     rows = list(Membership.objects.filter(user=user).values_list("role", "organisation_id"))
     roles = frozenset(role for role, _ in rows)
-    body_ids = {org for role, org in rows if role in (Role.OFFICER, Role.FIELD_WORKER)}
+    body_ids = {org for role, org in rows if role in (Role.OFFICER, Role.HEAD, Role.FIELD_WORKER)}
     return StaffProfile(
         roles=roles,
         organisation_ids=frozenset(_with_departments(body_ids)),
