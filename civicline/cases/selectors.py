@@ -13,7 +13,7 @@ from civicline.cases.models import OPEN_STATUSES, Case, CaseEvent, Reporter, Sta
 from civicline.directory.models import Organisation
 from civicline.directory.selectors import StaffProfile
 
-LIST_RELATED = ("category", "organisation", "area")
+LIST_RELATED = ("category", "organisation", "area", "deadline")
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,7 @@ class CaseFilters:
     date_from: date | None = None
     date_to: date | None = None
     reference: str = ""
+    overdue: bool = False
 
 
 def day_start(day: date) -> datetime:
@@ -36,6 +37,8 @@ def case_list(profile: StaffProfile, filters: CaseFilters) -> QuerySet[Case]:
     cases = cases_visible_to(profile)
     if filters.reference:
         cases = cases.filter(reference=filters.reference.strip())
+    if filters.overdue:
+        cases = cases.filter(deadline__overdue_since__isnull=False, status__in=OPEN_STATUSES)
     if filters.status:
         cases = cases.filter(status=filters.status)
     if filters.organisation_id:

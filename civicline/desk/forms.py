@@ -60,6 +60,28 @@ class NoteForm(forms.Form):
     is_public = forms.BooleanField(label=_("The citizen may be told this"), required=False)
 
 
+class WaitForm(forms.Form):
+    note = forms.CharField(
+        label=_("What is the citizen asked for?"), max_length=DESCRIPTION_MAX, required=False
+    )
+
+
+class ChaseForm(forms.Form):
+    note = forms.CharField(
+        label=_("What did the competent body say?"),
+        max_length=DESCRIPTION_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class CallbackForm(forms.Form):
+    outcome = forms.CharField(
+        label=_("What was the citizen told?"),
+        max_length=DESCRIPTION_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class TransferForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("Transfer to"), queryset=Organisation.objects.filter(is_active=True)
@@ -90,3 +112,4 @@ class CaseFilterForm(forms.Form):
     date_to = forms.DateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)

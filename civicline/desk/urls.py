@@ -14,5 +14,8 @@ urlpatterns = [
     path("cases/<str:reference>/status/", views.case_status, name="case-status"),
     path("cases/<str:reference>/note/", views.case_note, name="case-note"),
     path("cases/<str:reference>/transfer/", views.case_transfer_view, name="case-transfer"),
+    path("cases/<str:reference>/wait/", views.case_wait, name="case-wait"),
+    path("chase/", views.chase, name="chase"),
+    path("callbacks/<int:task_id>/", views.callback_done, name="callback-done"),
     path("live/", live.live_events, name="live"),
 ]

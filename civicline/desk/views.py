@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -22,13 +22,19 @@ from civicline.cases.access import (
 )
 from civicline.cases.models import Status
 from civicline.cases.workflow import ACTION_LABELS, note_required
+from civicline.deadlines import selectors as deadline_selectors
+from civicline.deadlines import services as deadline_services
+from civicline.deadlines.models import CallbackTask
 from civicline.desk.context_processors import staff_roles
 from civicline.desk.forms import (
+    CallbackForm,
     CaseFilterForm,
+    ChaseForm,
     NoteForm,
     RegisterCaseForm,
     StatusForm,
     TransferForm,
+    WaitForm,
 )
 from civicline.directory.models import Organisation
 from civicline.directory.phones import PhoneError, phone_display, phone_to_e164
@@ -118,7 +124,12 @@ def desk(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "desk/desk.html",
-        {"form": form, "my_cases": selectors.cases_registered_by(request.user)},
+        {
+            "form": form,
+            "my_cases": selectors.cases_registered_by(request.user),
+            "callbacks": deadline_selectors.callbacks_due(),
+            "callback_form": CallbackForm(),
+        },
         status=status,
     )
 
@@ -168,6 +179,8 @@ def _case_context(request: HttpRequest, case, **forms) -> dict:
         "note_form": forms.get("note_form") or NoteForm(),
         "transfer_form": forms.get("transfer_form") or TransferForm(initial={"organisation": None}),
         "status_form": forms.get("status_form"),
+        "wait_form": forms.get("wait_form") or WaitForm(),
+        "deadline": getattr(case, "deadline", None),
     }
     if context["show_reporter"] and case.reporter_id:
         context["reporter"] = case.reporter
@@ -306,6 +319,7 @@ def supervisor(request: HttpRequest) -> HttpResponse:
             channel=data["channel"],
             date_from=data["date_from"],
             date_to=data["date_to"],
+            overdue=data["overdue"],
         )
     cases = selectors.case_list(request.profile, filters)
     page = selectors.page_of(cases, selectors.page_number(request.GET.get("page")), size=PAGE_SIZE)
@@ -329,3 +343,67 @@ def supervisor(request: HttpRequest) -> HttpResponse:
         },
         status=400 if form.errors else 200,
     )
+
+
+@any_staff
+@require_POST
+def case_wait(request: HttpRequest, reference: str) -> HttpResponse:
+    """Start or stop waiting on the citizen; the deadlines stop meanwhile."""
+    case = case_for_user(request.profile, reference)
+    if not can_write(request.profile, case):
+        raise PermissionDenied
+    form = WaitForm(request.POST)
+    if form.is_valid():
+        try:
+            if case.waiting_since:
+                services.case_resume(case=case, actor=request.user, note=form.cleaned_data["note"])
+            else:
+                services.case_wait_on_citizen(
+                    case=case, actor=request.user, note=form.cleaned_data["note"]
+                )
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            return redirect("case", reference=case.reference)
+    return _rerender_with_errors(request, case, wait_form=form)
+
+
+@contact_center
+def chase(request: HttpRequest) -> HttpResponse:
+    """Overdue cases: the operator calls the competent body and writes down what they said."""
+    form = ChaseForm(request.POST or None)
+    if request.method == "POST":
+        case = case_for_user(request.profile, request.POST.get("reference", ""))
+        if form.is_valid():
+            services.case_record_chase(
+                case=case, actor=request.user, note=form.cleaned_data["note"]
+            )
+            messages.success(request, _("Noted on case %(ref)s.") % {"ref": case.reference})
+            return redirect("chase")
+    return render(
+        request,
+        "desk/chase.html",
+        {"cases": deadline_selectors.chase_list(), "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@contact_center
+@require_POST
+def callback_done(request: HttpRequest, task_id: int) -> HttpResponse:
+    task = get_object_or_404(CallbackTask.objects.select_related("case"), pk=task_id)
+    form = CallbackForm(request.POST)
+    if form.is_valid():
+        try:
+            deadline_services.callback_complete(
+                task=task, actor=request.user, outcome=form.cleaned_data["outcome"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, _("Callback on %(ref)s recorded.") % {"ref": task.case.reference}
+            )
+    else:
+        messages.error(request, _("Write what the citizen was told."))
+    return redirect("desk")
