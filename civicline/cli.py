@@ -63,10 +63,22 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
 
 def cmd_worker(args: argparse.Namespace) -> None:
+    """The task worker (django-tasks' db_worker) with the periodic scheduler beside it."""
     _django_setup()
+    import threading
+
     from django.core.management import call_command
 
-    call_command("db_worker", *args.rest)
+    from civicline.worker.schedule import run_forever
+
+    stop = threading.Event()
+    scheduler = threading.Thread(target=run_forever, args=(stop,), name="scheduler", daemon=True)
+    scheduler.start()
+    try:
+        call_command("db_worker", *args.rest)
+    finally:
+        stop.set()
+        scheduler.join(timeout=10)
 
 
 def cmd_manage(args: argparse.Namespace) -> None:

@@ -134,3 +134,51 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": config.env_str("CIVICLINE_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Notifications
+from django.core.exceptions import ImproperlyConfigured  # noqa: E402
+
+# SMS: "log" writes them to the worker's log (the demo); "http" hands them to a gateway.
+SMS_GATEWAY = config.env_str("CIVICLINE_SMS_GATEWAY", "log")
+SMS_HTTP = {
+    "url": config.env_str("CIVICLINE_SMS_URL", ""),
+    "method": config.env_str("CIVICLINE_SMS_METHOD", "POST").upper(),
+    "auth_header": config.env_str("CIVICLINE_SMS_AUTH_HEADER", ""),
+    # {to} (E.164), {text} and {key} (the idempotency key), escaped for the body's format.
+    "body_template": config.env_str(
+        "CIVICLINE_SMS_BODY_TEMPLATE", '{"to": "{to}", "text": "{text}", "key": "{key}"}'
+    ),
+    "content_type": config.env_str("CIVICLINE_SMS_CONTENT_TYPE", "application/json"),
+    "timeout": config.env_int("CIVICLINE_SMS_TIMEOUT", 10, minimum=1),
+}
+if SMS_GATEWAY not in ("log", "http"):
+    raise ImproperlyConfigured(f"CIVICLINE_SMS_GATEWAY={SMS_GATEWAY!r} is not log or http")
+if SMS_GATEWAY == "http" and not SMS_HTTP["url"].startswith(("http://", "https://")):
+    raise ImproperlyConfigured("CIVICLINE_SMS_URL must be an http:// or https:// URL")
+if SMS_HTTP["method"] not in ("GET", "POST", "PUT"):
+    raise ImproperlyConfigured(
+        f"CIVICLINE_SMS_METHOD={SMS_HTTP['method']!r} is not GET, POST or PUT"
+    )
+
+# E-mail: SMTP when a host is set; otherwise the worker prints them (the demo).
+DEFAULT_FROM_EMAIL = config.env_str("CIVICLINE_EMAIL_FROM", "civicline@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_HOST = config.env_str("CIVICLINE_EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = config.env_int("CIVICLINE_EMAIL_PORT", 587, minimum=1)
+    EMAIL_HOST_USER = config.env_str("CIVICLINE_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = config.env_str("CIVICLINE_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = config.env_bool("CIVICLINE_EMAIL_TLS", True)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_TIMEOUT = config.env_int("CIVICLINE_EMAIL_TIMEOUT", 20, minimum=1)
+
+# How long a worker holds a message it is sending before another worker may take it over
+# (the first one died). Longer than any gateway's timeout, or a slow send goes out twice.
+NOTIFICATIONS_LEASE_SECONDS = config.env_int("CIVICLINE_NOTIFY_LEASE_SECONDS", 300, minimum=1)
+if max(SMS_HTTP["timeout"], EMAIL_TIMEOUT) >= NOTIFICATIONS_LEASE_SECONDS:
+    raise ImproperlyConfigured(
+        "CIVICLINE_NOTIFY_LEASE_SECONDS must be longer than CIVICLINE_SMS_TIMEOUT and "
+        "CIVICLINE_EMAIL_TIMEOUT"
+    )

@@ -23,3 +23,22 @@ def test_the_demo_city_loads_once_with_everything_a_user_meets(db, capsys):
                                              "zauzece"]).count() == 5  # fmt: skip
     # Serbian Latin names come from the Cyrillic ones
     assert Category.objects.get(code="rasveta").name_sr_latn == "Kvar na javnoj rasveti"
+
+
+def test_the_demo_shows_overdue_cases_and_callbacks(db, client):
+    from civicline.deadlines.models import CallbackTask
+    from civicline.directory.models import Membership
+
+    call_command("demo_city")
+    supervisor = Membership.objects.get(role=Role.SUPERVISOR).user
+    operator = Membership.objects.filter(role=Role.OPERATOR).first().user
+
+    client.force_login(supervisor)
+    overdue = client.get("/supervisor/", {"overdue": "on"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert overdue.content.decode().count('class="due overdue"') >= 3
+    client.force_login(operator)
+    chase = client.get("/chase/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert chase.count("<tr>") >= 4  # the header and at least three overdue cases
+    desk = client.get("/desk/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    task = CallbackTask.objects.filter(state=CallbackTask.State.OPEN).first()
+    assert task is not None and task.case.reference in desk

@@ -27,6 +27,7 @@ from civicline.cases.models import (
 from civicline.deadlines import services as deadline_services
 from civicline.directory.models import Area, CaseKind, Category, Organisation
 from civicline.directory.phones import PhoneError, phone_to_e164
+from civicline.notifications.services import notify_reporter
 from civicline.routing.selectors import competent_organisation
 
 
@@ -55,6 +56,7 @@ def _event(
         organisation_id=case.organisation_id,
     )
     deadline_services.deadline_on_event(event=event)
+    notify_reporter(event=event)
     return event
 
 

@@ -16,9 +16,11 @@ from django.db import transaction
 from civicline import clock
 from civicline.cases import services as case_services
 from civicline.cases.models import Channel, Status
+from civicline.deadlines import services as deadline_services
 from civicline.deadlines.models import (
     Action,
     BusinessCalendar,
+    CallbackTask,
     ClosedDay,
     Counting,
     DeadlinePolicy,
@@ -218,6 +220,7 @@ def _users(orgs: dict[str, Organisation]) -> dict[str, object]:
             password=password,
             first_name=spec.first_name,
             last_name=spec.last_name,
+            email=f"{spec.username}@novisad.example",
             is_staff=spec.role == Role.SYSTEM_ENGINEER,
             is_superuser=spec.role == Role.SYSTEM_ENGINEER,
         )
@@ -355,6 +358,16 @@ def _walk(case, target: str, at, officers: list, now, rng: random.Random) -> Non
                     case=case, actor=officer, note="Екипа упућена на терен.", is_public=True
                 )
             case_services.case_change_status(case=case, to=step, actor=actor, note=note)
+            if step == Status.RESOLVED and case.kind == CaseKind.INFORMATION:
+                _call_back(case, operator)
+
+
+def _call_back(case, operator) -> None:
+    task = CallbackTask.objects.filter(case=case, state=CallbackTask.State.OPEN).first()
+    if task:
+        deadline_services.callback_complete(
+            task=task, actor=operator, outcome="Грађанину је пренет одговор надлежног органа."
+        )
 
 
 @transaction.atomic
@@ -404,3 +417,5 @@ def load(*, seed: int = 2026) -> None:
         target = _target_status(age_days, rng)
         case_officers = officers.get(case.organisation_id) or [users["supervizor"]]
         _walk(case, target, moment, case_officers, now, random.Random(rng.random()))
+    # What came due while the city's history was written: overdue cases, late callbacks.
+    deadline_services.deadline_sweep()
