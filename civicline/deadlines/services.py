@@ -247,14 +247,9 @@ def _tell_delayed(callback_id: int, now: datetime) -> bool:
         pk=callback_id, state=CallbackTask.State.OPEN, delayed_at__isnull=True
     ).update(delayed_at=now):
         return False
-    case = CallbackTask.objects.select_related("case__reporter").get(pk=callback_id).case
-    language = case.reporter.language if case.reporter else settings.LANGUAGE_CODE
-    with override(language):
-        note = _(
-            "We do not have the answer yet within the promised time. We keep working on it "
-            "and will call you back."
-        )
-    case_services.case_tell_delayed(case=case, note=note)
+    case = CallbackTask.objects.select_related("case").get(pk=callback_id).case
+    # The notification's own text tells the citizen, in their language, that it is late.
+    case_services.case_tell_delayed(case=case, note="")
     return True
 
 

@@ -26,8 +26,8 @@ from civicline.notifications.models import (
 )
 from civicline.notifications.texts import render_notice
 
-# An event older than this by the wall clock is history, not news: the demo city's past
-# months or an import of old cases tell nobody anything.
+# An event older than this by the wall clock (not clock.now(), which the demo loader winds
+# back) is history, not news: the demo city's past months tell nobody anything.
 NEWS_WINDOW = timedelta(days=1)
 
 _STATUS_NOTICES = {
@@ -64,15 +64,10 @@ def _latin_ascii(organisation: Organisation) -> bool:
 
 
 def _send_after_commit(notifications: list[Notification]) -> None:
-    ids = [n.pk for n in notifications]
-    if ids:
+    if notifications:
         # robust: the change is committed whatever happens here; the sweep sends later.
-        transaction.on_commit(partial(_enqueue, ids), robust=True)
-
-
-def _enqueue(ids: list[int]) -> None:
-    for notification_id in ids:
-        tasks.send_notification.enqueue(notification_id)
+        enqueue = partial(tasks.send_notifications.enqueue, [n.pk for n in notifications])
+        transaction.on_commit(enqueue, robust=True)
 
 
 @transaction.atomic(savepoint=False)

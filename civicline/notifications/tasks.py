@@ -1,4 +1,4 @@
-"""Background work of notifications: send one message at once, and sweep what is due."""
+"""Background work of notifications: send a change's messages at once, sweep what is due."""
 
 from django_tasks import task
 
@@ -6,9 +6,10 @@ from civicline.notifications import outbox
 
 
 @task()
-def send_notification(notification_id: int) -> bool:
-    """Queued when the transaction that wrote the message commits."""
-    return outbox.send_one(notification_id=notification_id)
+def send_notifications(notification_ids: list[int]) -> int:
+    """Queued when the transaction that wrote the messages commits, one task per change;
+    returns how many the gateways accepted."""
+    return sum(outbox.send_one(notification_id=pk) for pk in notification_ids)
 
 
 def send_due() -> int:

@@ -2,6 +2,7 @@
 
 import logging
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.conf import settings
 from django.template import Context, Template, TemplateSyntaxError
@@ -32,9 +33,13 @@ def languages_to_try(language: str) -> list[str]:
     return list(dict.fromkeys([language, settings.LANGUAGE_CODE, "en"]))
 
 
+# Compiled once per text: templates change rarely and are rendered for every event.
+_compiled = lru_cache(maxsize=512)(Template)
+
+
 def _render(source: str, context: dict) -> str:
     # Plain text, not HTML: nothing is escaped.
-    return Template(source).render(Context(context, autoescape=False)).strip()
+    return _compiled(source).render(Context(context, autoescape=False)).strip()
 
 
 def _context(event: CaseEvent, channel: str) -> dict:
@@ -66,6 +71,17 @@ def _text(template: NotificationTemplate, event: CaseEvent, latin_ascii: bool) -
     return Text(template.language, "", body, sms_segments(body))
 
 
+def _first_that_renders(
+    templates: list[NotificationTemplate], event: CaseEvent, latin_ascii: bool
+) -> Text | None:
+    for template in templates:
+        try:
+            return _text(template, event, latin_ascii)
+        except TemplateSyntaxError:
+            log.exception("notification template %s does not compile", template.pk)
+    return None
+
+
 def render_notice(
     *, notice: str, event: CaseEvent, language: str, latin_ascii: bool = False
 ) -> dict[str, Text]:
@@ -73,17 +89,14 @@ def render_notice(
     a template for it. A template that does not compile is skipped (and logged), so a typo
     in the admin costs a fallback language, never the case's change."""
     candidates = languages_to_try(language)
-    templates = {
+    found = {
         (t.channel, t.language): t
         for t in NotificationTemplate.objects.filter(notice=notice, language__in=candidates)
     }
     texts = {}
     for channel in Channel.values:
-        for template in filter(None, (templates.get((channel, c)) for c in candidates)):
-            try:
-                texts[channel] = _text(template, event, latin_ascii)
-            except TemplateSyntaxError:
-                log.exception("notification template %s does not compile", template.pk)
-                continue
-            break
+        templates = [found[channel, c] for c in candidates if (channel, c) in found]
+        text = _first_that_renders(templates, event, latin_ascii)
+        if text is not None:
+            texts[channel] = text
     return texts

@@ -143,7 +143,7 @@ def test_an_unanswered_information_request_gets_a_callback_and_a_delay_notice(ci
         assert deadline_services.deadline_sweep().delayed_callbacks == 1
         assert deadline_services.deadline_sweep().delayed_callbacks == 0
     delayed = CaseEvent.objects.get(case=case, kind=EventKind.DELAYED)
-    assert delayed.is_public and delayed.note
+    assert delayed.is_public
 
 
 def test_the_operator_records_the_callback(city, register, login):

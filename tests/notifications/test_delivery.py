@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from civicline import clock
 from civicline.notifications import tasks
@@ -18,9 +19,10 @@ def test_a_registered_case_sends_one_sms_and_one_email_in_the_reporters_language
     with django_capture_on_commit_callbacks(execute=True):
         case = report(language="bg")
 
-    # when the queued tasks run, and the worker's sweep runs after them
-    for notification in Notification.objects.all():
-        tasks.send_notification.call(notification.pk)
+    # when the task queued after the commit runs, and the worker's sweep after it
+    [queued] = DBTaskResult.objects.all()
+    assert queued.task_path == "civicline.notifications.tasks.send_notifications"
+    assert tasks.send_notifications.call(*queued.args_kwargs["args"]) == 2
     assert tasks.send_due() == 0
 
     # then the gateway got exactly one SMS and the mail server exactly one e-mail

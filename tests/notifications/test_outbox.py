@@ -36,7 +36,7 @@ def test_a_message_is_claimed_once_by_the_task_or_the_sweep(report, gateway):
     notification = Notification.objects.get()
 
     assert tasks.send_due() == 1
-    assert tasks.send_notification.call(notification.pk) is False
+    assert tasks.send_notifications.call([notification.pk]) == 0
     assert len(gateway.requests) == 1
 
 
