@@ -11,7 +11,7 @@ def chase_list(*, limit: int = 200) -> QuerySet[Case]:
     return (
         Case.objects.filter(deadline__overdue_since__isnull=False, status__in=OPEN_STATUSES)
         .select_related("category", "organisation", "deadline")
-        .order_by("deadline__overdue_since", "id")[:limit]
+        .order_by("deadline__resolution_due", "id")[:limit]
     )
 
 
