@@ -12,6 +12,11 @@ PAGES = [
     "/admin/auth/user/",
     "/admin/routing/routingrule/add/",
     "/admin/cases/case/",
+    "/admin/deadlines/businesscalendar/add/",
+    "/admin/deadlines/deadlinepolicy/add/",
+    "/admin/deadlines/organisationcalendar/add/",
+    "/admin/deadlines/callbacktask/",
+    "/admin/worker/periodicjob/",
 ]
 
 
@@ -53,3 +58,27 @@ def test_a_bad_boundary_is_refused(city, login):
 def test_officers_do_not_reach_the_admin(city, login):
     response = login(city.lighting_officer).get("/admin/")
     assert response.status_code == 302
+
+
+def test_a_calendar_is_entered_in_the_admin(city, login):
+    from civicline.deadlines.models import BusinessCalendar
+
+    response = login(city.admin).post(
+        "/admin/deadlines/businesscalendar/add/",
+        {
+            "name": "Градска управа",
+            "country": "RS",
+            "hours-TOTAL_FORMS": "1",
+            "hours-INITIAL_FORMS": "0",
+            "hours-0-weekday": "0",
+            "hours-0-opens": "07:30",
+            "hours-0-closes": "15:30",
+            "closed_days-TOTAL_FORMS": "1",
+            "closed_days-INITIAL_FORMS": "0",
+            "closed_days-0-date": "2026-11-08",
+            "closed_days-0-reason": "Дан Града",
+        },
+    )
+    assert response.status_code == 302
+    calendar = BusinessCalendar.objects.get(name="Градска управа")
+    assert calendar.hours.get().opens.hour == 7 and calendar.closed_days.count() == 1
