@@ -166,8 +166,12 @@ def deadline_on_event(*, event: CaseEvent) -> None:
     elif kind == EventKind.STATUS_CHANGED:
         if event.new_value in FINAL:
             deadline_stop(case=case)
-        if (event.old_value, event.new_value) == (Status.REGISTERED, Status.RESOLVED):
-            # Answered on the spot: nobody needs to call back.
+        answered_on_the_spot = (event.old_value, event.new_value) == (
+            Status.REGISTERED,
+            Status.RESOLVED,
+        )
+        if answered_on_the_spot or event.new_value == Status.CANCELLED:
+            # Nobody needs a call back: answered already, or the request was withdrawn.
             CallbackTask.objects.filter(case=case, state=CallbackTask.State.OPEN).delete()
         if (event.old_value, event.new_value) == (Status.RESOLVED, Status.IN_PROGRESS):
             deadline_start(case=case, at=event.at)

@@ -137,6 +137,9 @@ def test_an_unanswered_information_request_gets_a_callback_and_a_delay_notice(ci
         answered = register(city.information, kind=CaseKind.INFORMATION, answer="7:30-15:30")
     task = CallbackTask.objects.get(case=case)
     assert task.due_at == MONDAY_3PM + timedelta(hours=48)
+    withdrawn = register(city.information, kind=CaseKind.INFORMATION)
+    services.case_change_status(case=withdrawn, to=Status.CANCELLED, actor=city.operator, note="x")
+    assert not CallbackTask.objects.filter(case=withdrawn).exists()
     assert not CallbackTask.objects.filter(case=answered).exists()
 
     with clock.frozen_at(MONDAY_3PM + timedelta(hours=49)):
