@@ -150,6 +150,7 @@ class EscalationStep(models.Model):
     """One rung of a category's ladder: at this share of the resolution time, do this."""
 
     policy = models.ForeignKey(DeadlinePolicy, on_delete=models.CASCADE, related_name="steps")
+    # xgettext:no-python-format
     percent = models.PositiveSmallIntegerField(_("at % of the time"))
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
 
