@@ -18,7 +18,6 @@ import random
 import shutil
 import statistics
 import time
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -171,7 +170,7 @@ def fill_open(city: City, target: int) -> tuple[int, float]:
     from django.db import transaction
     from django.utils import timezone
 
-    from civicline.cases.models import Case, CaseEvent, EventKind, ReferenceCounter, Status
+    from civicline.cases.models import Case, CaseEvent, EventKind, Status
     from civicline.deadlines.models import CallbackTask, CaseDeadline, Escalation
     from civicline.directory.models import CaseKind
 
@@ -183,13 +182,7 @@ def fill_open(city: City, target: int) -> tuple[int, float]:
     now = timezone.now()
     moments = sorted(now - timedelta(hours=rng.uniform(0, 20)) for _ in range(missing))
     with transaction.atomic():
-        per_year = Counter(timezone.localtime(m).year for m in moments)
-        next_number = {}
-        for year, count in per_year.items():
-            counter, _ = ReferenceCounter.objects.select_for_update().get_or_create(year=year)
-            next_number[year] = counter.last + 1
-            counter.last += count
-            counter.save(update_fields=["last"])
+        next_number = intake.reserve_references(moments)
 
         for offset in range(0, missing, FILL_CHUNK):
             cases = []

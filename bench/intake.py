@@ -548,12 +548,30 @@ def _ensure_reporters(world: World) -> list[int]:
     return list(Reporter.objects.exclude(phone="").values_list("id", flat=True))
 
 
+def reserve_references(moments: list) -> dict[int, int]:
+    """Take each year's reference numbers for cases made in bulk; the first free number per
+    year. References continue each year's counter, so later registrations never collide.
+    Call inside a transaction."""
+    from django.utils import timezone
+
+    from civicline.cases.models import ReferenceCounter
+
+    per_year = Counter(timezone.localtime(m).year for m in moments)
+    next_number = {}
+    for year, count in per_year.items():
+        counter, _ = ReferenceCounter.objects.select_for_update().get_or_create(year=year)
+        next_number[year] = counter.last + 1
+        counter.last += count
+        counter.save(update_fields=["last"])
+    return next_number
+
+
 def fill_to(world: World, target: int) -> tuple[int, float]:
     """Bulk-create cases (and their events) until the database holds `target` of them."""
     from django.db import transaction
     from django.utils import timezone
 
-    from civicline.cases.models import Case, CaseEvent, EventKind, ReferenceCounter, Status
+    from civicline.cases.models import Case, CaseEvent, EventKind, Status
     from civicline.routing.selectors import competent_organisation
 
     missing = target - Case.objects.count()
@@ -567,14 +585,7 @@ def fill_to(world: World, target: int) -> tuple[int, float]:
     routes: dict = {}
 
     with transaction.atomic():
-        # References continue each year's counter, so later registrations never collide.
-        per_year = Counter(timezone.localtime(m).year for m in moments)
-        next_number = {}
-        for year, count in per_year.items():
-            counter, _ = ReferenceCounter.objects.select_for_update().get_or_create(year=year)
-            next_number[year] = counter.last + 1
-            counter.last += count
-            counter.save(update_fields=["last"])
+        next_number = reserve_references(moments)
 
         for offset in range(0, missing, FILL_CHUNK):
             cases = []

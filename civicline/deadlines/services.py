@@ -78,7 +78,8 @@ def _ladder(policy: DeadlinePolicy | None) -> list[tuple[int, str]]:
 
 
 def _plan(case: Case, start: datetime, hours: float, clock_: Clock, policy) -> None:
-    """Lay out the resolution deadline and the ladder's moments from `start`."""
+    """Lay out a fresh run of the deadline and the whole ladder from `start`: a transferred
+    or reopened case starts over (its earlier escalations stay on its timeline as events)."""
     resolution_due = clock_.add(start, hours)
     first = policy.first_response_hours if policy else None
     CaseDeadline.objects.update_or_create(
@@ -86,10 +87,12 @@ def _plan(case: Case, start: datetime, hours: float, clock_: Clock, policy) -> N
         defaults={
             "resolution_due": resolution_due,
             "first_response_due": clock_.add(start, first) if first else None,
+            "overdue_since": None,
             "waiting_since": None,
             "remaining_seconds": None,
         },
     )
+    Escalation.objects.filter(case=case).delete()
     _lay_ladder(case, policy, lambda percent: clock_.add(start, hours * percent / 100))
 
 

@@ -163,3 +163,18 @@ def test_the_operator_records_the_callback(city, register, login):
     page = client.get("/desk/").content.decode()
     callbacks = page.split("Citizens to call back")[1].split("My cases")[0]
     assert case.reference not in callbacks
+
+
+def test_an_overdue_case_transferred_starts_over_at_the_new_body(calendars, city, register):
+    with clock.frozen_at(MONDAY_3PM):
+        case = register()
+    late = MONDAY_3PM + timedelta(days=30)
+    with clock.frozen_at(late):
+        deadline_services.deadline_sweep()
+        case_transfer(case=case, to=city.water, actor=city.operator, reason="ВиК је надлежан")
+    assert CaseDeadline.objects.get(case=case).overdue_since is None
+    assert due_of(case) == late + timedelta(hours=48)
+
+    with clock.frozen_at(late + timedelta(hours=49)):
+        assert deadline_services.deadline_sweep().escalations == 1
+    assert CaseEvent.objects.filter(case=case, kind=EventKind.OVERDUE).count() == 2
