@@ -96,12 +96,8 @@ def _plan(case: Case, start: datetime, hours: float, clock_: Clock, policy) -> N
     _lay_ladder(case, policy, lambda percent: clock_.add(start, hours * percent / 100))
 
 
-def _lay_ladder(case: Case, policy, moment) -> None:
-    """(Re)place the rungs not yet done; `moment(percent)` says when each comes due."""
-    Escalation.objects.filter(case=case, done_at__isnull=True).delete()
-    done = set(
-        Escalation.objects.filter(case=case, done_at__isnull=False).values_list("percent", "action")
-    )
+def _lay_ladder(case: Case, policy, moment, done: frozenset = frozenset()) -> None:
+    """Place the rungs not in `done`; `moment(percent)` says when each comes due."""
     Escalation.objects.bulk_create(
         Escalation(case=case, percent=percent, action=action, due_at=moment(percent))
         for percent, action in _ladder(policy)
@@ -144,8 +140,13 @@ def _resume(case: Case, at: datetime) -> None:
     deadline.remaining_seconds = None
     deadline.save(update_fields=["resolution_due", "waiting_since", "remaining_seconds"])
     # A rung at p% comes (100 - p)% of the full time before the deadline.
+    # The rungs still pending were dropped when the case began to wait.
+    done = frozenset(Escalation.objects.filter(case=case).values_list("percent", "action"))
     _lay_ladder(
-        case, policy, lambda percent: clock_.add(at, max(left - hours * (1 - percent / 100), 0))
+        case,
+        policy,
+        lambda percent: clock_.add(at, max(left - hours * (1 - percent / 100), 0)),
+        done,
     )
 
 
