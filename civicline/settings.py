@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "civicline.deadlines",
     "civicline.notifications",
     "civicline.worker",
+    "civicline.open311",
     "civicline.desk",
     "civicline.demo",
 ]
@@ -182,3 +183,7 @@ if max(SMS_HTTP["timeout"], EMAIL_TIMEOUT) >= NOTIFICATIONS_LEASE_SECONDS:
         "CIVICLINE_NOTIFY_LEASE_SECONDS must be longer than CIVICLINE_SMS_TIMEOUT and "
         "CIVICLINE_EMAIL_TIMEOUT"
     )
+
+# Open311 GeoReport v2
+OPEN311_JURISDICTION = config.env_str("CIVICLINE_OPEN311_JURISDICTION", "novisad.rs")
+OPEN311_CONTACT = config.env_str("CIVICLINE_OPEN311_CONTACT", "Контакт центар, 0800 021 021")

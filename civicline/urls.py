@@ -10,6 +10,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("open311/v2/", include("civicline.open311.urls")),
     path("notifications/", include("civicline.notifications.urls")),
     path("", include("civicline.desk.urls")),
 ]

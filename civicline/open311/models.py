@@ -1,0 +1,27 @@
+"""Applications that report to the city through Open311 GeoReport v2."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from civicline.cases.models import Channel
+
+
+class Application(models.Model):
+    """A reporting app with its API key. Only the key's SHA-256 is kept; revoking it stops
+    the app's reports at once."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    channel = models.CharField(
+        _("channel"), max_length=20, choices=Channel.choices, default=Channel.MOBILE_APP
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("Open311 application")
+        verbose_name_plural = _("Open311 applications")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,103 @@
+"""Open311 reads. No reporter field is ever selected here: GETs are public."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Prefetch, QuerySet
+
+from civicline import clock
+from civicline.cases.models import OPEN_STATUSES, Case, CaseEvent
+from civicline.directory.models import CaseKind, Category
+
+DEFAULT_WINDOW = timedelta(days=90)
+MAX_PAGE_SIZE = 1000
+
+
+def services() -> QuerySet[Category]:
+    """What citizens can report: active categories that take more than information requests."""
+    active = Category.objects.filter(is_active=True)
+    reportable = [c.id for c in active if set(c.allowed_kinds) - {CaseKind.INFORMATION}]
+    return Category.objects.filter(id__in=reportable).select_related("default_organisation")
+
+
+def service_row(category: Category) -> dict:
+    return {
+        "service_code": category.code,
+        "service_name": category.name,
+        "description": category.name,
+        "metadata": False,
+        "type": "realtime",
+        "keywords": "",
+        "group": category.default_organisation.name,
+    }
+
+
+@dataclass(frozen=True)
+class RequestFilters:
+    ids: tuple[str, ...] = ()
+    service_codes: tuple[str, ...] = ()
+    start: datetime | None = None
+    end: datetime | None = None
+    status: str = ""
+    updated_after: datetime | None = None
+    updated_before: datetime | None = None
+    page: int = 1
+    page_size: int = MAX_PAGE_SIZE
+
+
+def _public_notes() -> Prefetch:
+    return Prefetch(
+        "events",
+        queryset=CaseEvent.objects.filter(is_public=True).exclude(note="").order_by("at", "id"),
+        to_attr="public_events",
+    )
+
+
+def requests(filters: RequestFilters) -> list[Case]:
+    cases = Case.objects.select_related("category", "organisation", "deadline")
+    if filters.ids:
+        cases = cases.filter(reference__in=filters.ids)
+    else:
+        start = filters.start or (filters.end or clock.now()) - DEFAULT_WINDOW
+        cases = cases.filter(created_at__gte=start)
+        if filters.end:
+            cases = cases.filter(created_at__lte=filters.end)
+        if filters.service_codes:
+            cases = cases.filter(category__code__in=filters.service_codes)
+        if filters.status == "open":
+            cases = cases.filter(status__in=OPEN_STATUSES)
+        elif filters.status == "closed":
+            cases = cases.exclude(status__in=OPEN_STATUSES)
+        if filters.updated_after:
+            cases = cases.filter(updated_at__gt=filters.updated_after)
+        if filters.updated_before:
+            cases = cases.filter(updated_at__lt=filters.updated_before)
+    offset = (filters.page - 1) * filters.page_size
+    page = cases.order_by("-created_at", "-id")[offset : offset + filters.page_size]
+    return list(page.prefetch_related(_public_notes()))
+
+
+def request_row(case: Case) -> dict:
+    notes = getattr(case, "public_events", None)
+    if notes is None:
+        notes = list(case.events.filter(is_public=True).exclude(note="").order_by("at", "id"))
+    deadline = getattr(case, "deadline", None)
+    return {
+        "service_request_id": case.reference,
+        "status": "open" if case.status in OPEN_STATUSES else "closed",
+        "status_notes": notes[-1].note if notes else "",
+        "service_name": case.category.name,
+        "service_code": case.category.code,
+        "description": case.description,
+        "agency_responsible": case.organisation.name,
+        "service_notice": "",
+        "requested_datetime": case.created_at,
+        "updated_datetime": case.updated_at,
+        "expected_datetime": deadline.resolution_due if deadline and case.is_open else None,
+        "address": case.address,
+        "address_id": "",
+        "zipcode": "",
+        "lat": case.latitude,
+        "long": case.longitude,
+        "media_url": "",
+    }

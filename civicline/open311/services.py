@@ -1,0 +1,110 @@
+"""Open311 writes: API keys for applications, and service requests turned into cases."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from civicline.cases import services as case_services
+from civicline.cases.models import DESCRIPTION_MAX, Case
+from civicline.directory.models import CaseKind, Category
+from civicline.open311.models import Application
+
+
+class Open311Error(Exception):
+    """What went wrong, as Open311 reports it: a status and one (code, text) per problem."""
+
+    def __init__(self, status: int, problems: list[tuple[int, str]]):
+        super().__init__(problems)
+        self.status, self.problems = status, problems
+
+
+def _digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@transaction.atomic
+def application_create(*, name: str, channel: str = "mobile_app") -> tuple[Application, str]:
+    """A new application and its key; the key is returned once and never stored."""
+    raw = secrets.token_urlsafe(24)
+    return Application.objects.create(name=name, channel=channel, digest=_digest(raw)), raw
+
+
+def application_for_key(raw: str | None) -> Application:
+    found = None
+    if raw:
+        found = Application.objects.filter(digest=_digest(raw), revoked_at__isnull=True).first()
+    if found is None:
+        raise Open311Error(403, [(403, _("api_key is missing, unknown or revoked."))])
+    return found
+
+
+@dataclass(frozen=True)
+class Location:
+    latitude: Decimal | None
+    longitude: Decimal | None
+    address: str
+
+
+def _location(data) -> tuple[Location | None, list[tuple[int, str]]]:
+    lat, long = data.get("lat", "").strip(), data.get("long", "").strip()
+    address = (data.get("address_string") or data.get("address_id") or "").strip()[:300]
+    if lat or long:
+        try:
+            latitude, longitude = Decimal(lat), Decimal(long)
+        except InvalidOperation:
+            return None, [(400, _("lat and long must both be decimal degrees."))]
+        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+            return None, [(400, _("lat or long is out of range."))]
+        return Location(round(latitude, 6), round(longitude, 6), address), []
+    if address:
+        return Location(None, None, address), []
+    return None, [(400, _("A location is required: lat and long, address_string or address_id."))]
+
+
+def request_submit(*, application: Application, data) -> Case:
+    """Register the service request as a case, routed like any other; all problems with the
+    request are reported together and nothing is stored."""
+    problems: list[tuple[int, str]] = []
+    code = (data.get("service_code") or "").strip()
+    category = Category.objects.filter(code=code, is_active=True).first() if code else None
+    if category is None:
+        problems.append((400, _("service_code is missing or unknown.")))
+    location, location_problems = _location(data)
+    problems += location_problems
+    description = (data.get("description") or "").strip()
+    if len(description) > DESCRIPTION_MAX:
+        problems.append((400, _("description is longer than 4000 characters.")))
+    if problems:
+        raise Open311Error(400, problems)
+    kind = next((k for k in (CaseKind.COMPLAINT, CaseKind.REQUEST) if k in category.allowed_kinds),
+                category.allowed_kinds[0])  # fmt: skip
+    name = " ".join(p for p in (data.get("first_name", ""), data.get("last_name", "")) if p)
+    contact = case_services.ReporterDetails(
+        name=name.strip()[:200],
+        phone=(data.get("phone") or "").strip(),
+        email=(data.get("email") or "").strip(),
+        # Giving a contact to a reporting app is asking to be told what happens.
+        consent_to_contact=bool((data.get("phone") or data.get("email") or "").strip()),
+    )
+    try:
+        return case_services.case_intake(
+            reporter=contact,
+            actor=None,
+            kind=kind,
+            channel=application.channel,
+            category=category,
+            description=description or category.name,
+            address=location.address,
+            latitude=location.latitude,
+            longitude=location.longitude,
+        )
+    except ValidationError as error:
+        messages = error.messages if not hasattr(error, "error_dict") else [
+            f"{field}: {m}" for field, ms in error.message_dict.items() for m in ms
+        ]  # fmt: skip
+        raise Open311Error(400, [(400, m) for m in messages]) from None

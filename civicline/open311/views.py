@@ -1,0 +1,143 @@
+"""GeoReport v2 endpoints. The format comes from the extension; errors are Open311's."""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+
+from civicline.open311 import selectors, services
+from civicline.open311.formats import FORMATS, errors, render, render_one
+from civicline.open311.services import Open311Error
+
+
+def _checked(request: HttpRequest, fmt: str, methods: tuple[str, ...]) -> None:
+    if fmt not in FORMATS:
+        raise Open311Error(404, [(404, _("Unknown format: use .json or .xml."))])
+    if request.method not in methods:
+        raise Open311Error(405, [(405, _("Method not allowed."))])
+    jurisdiction = request.GET.get("jurisdiction_id") or request.POST.get("jurisdiction_id")
+    if jurisdiction and jurisdiction != settings.OPEN311_JURISDICTION:
+        raise Open311Error(404, [(404, _("Unknown jurisdiction_id."))])
+
+
+def endpoint(*methods: str):
+    """Check format, method and jurisdiction; turn an Open311Error into its response."""
+
+    def decorator(view):
+        @csrf_exempt
+        def wrapped(request, *args, fmt: str, **kwargs):
+            try:
+                _checked(request, fmt, methods)
+                return view(request, *args, fmt=fmt, **kwargs)
+            except Open311Error as error:
+                return errors(error.problems, fmt=fmt, status=error.status)
+
+        return wrapped
+
+    return decorator
+
+
+@endpoint("GET")
+def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
+    base = request.build_absolute_uri("/open311/v2/")
+    row = {
+        "changeset": "2026-11-23T00:00:00+01:00",
+        "contact": settings.OPEN311_CONTACT,
+        "key_service": settings.OPEN311_CONTACT,
+        "endpoints": [
+            {
+                "specification": "http://wiki.open311.org/GeoReport_v2",
+                "url": base,
+                "changeset": "2026-11-23T00:00:00+01:00",
+                "type": "production",
+                "formats": ["text/xml", "application/json"],
+            }
+        ],
+    }
+    names = {"endpoints": "endpoint", "formats": "format"}
+    return render_one(row, fmt=fmt, root="discovery", item_names=names)
+
+
+@endpoint("GET")
+def service_list(request: HttpRequest, fmt: str) -> HttpResponse:
+    rows = [selectors.service_row(c) for c in selectors.services()]
+    return render(rows, fmt=fmt, root="services", item="service")
+
+
+@endpoint("GET")
+def service_definition(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    if not selectors.services().filter(code=code).exists():
+        raise Open311Error(404, [(404, _("Unknown service_code."))])
+    row = {"service_code": code, "attributes": []}
+    return render_one(
+        row, fmt=fmt, root="service_definition", item_names={"attributes": "attribute"}
+    )
+
+
+def _split(raw: str | None) -> tuple[str, ...]:
+    return tuple(part.strip() for part in (raw or "").split(",") if part.strip())
+
+
+def _moment(request: HttpRequest, name: str) -> datetime | None:
+    raw = request.GET.get(name)
+    if not raw:
+        return None
+    try:
+        moment = parse_datetime(raw.replace(" ", "+"))
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise Open311Error(400, [(400, _("%(name)s must be a W3C datetime with a time zone.")
+                                  % {"name": name})])  # fmt: skip
+    return moment
+
+
+def _number(request: HttpRequest, name: str, default: int, top: int) -> int:
+    raw = request.GET.get(name, "")
+    if not raw:
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= top:
+        raise Open311Error(400, [(400, _("%(name)s must be a whole number from 1 to %(top)d.")
+                                  % {"name": name, "top": top})])  # fmt: skip
+    return int(raw)
+
+
+def _filters(request: HttpRequest) -> selectors.RequestFilters:
+    status = request.GET.get("status", "")
+    if status and status not in ("open", "closed"):
+        raise Open311Error(400, [(400, _("status must be open or closed."))])
+    return selectors.RequestFilters(
+        ids=_split(request.GET.get("service_request_id")),
+        service_codes=_split(request.GET.get("service_code")),
+        start=_moment(request, "start_date"),
+        end=_moment(request, "end_date"),
+        status=status,
+        updated_after=_moment(request, "updated_after"),
+        updated_before=_moment(request, "updated_before"),
+        page=_number(request, "page", 1, 100_000),
+        page_size=_number(request, "page_size", selectors.MAX_PAGE_SIZE, selectors.MAX_PAGE_SIZE),
+    )
+
+
+@endpoint("GET", "POST")
+def request_list(request: HttpRequest, fmt: str) -> HttpResponse:
+    if request.method == "POST":
+        key = request.GET.get("api_key") or request.POST.get("api_key")
+        application = services.application_for_key(key)
+        case = services.request_submit(application=application, data=request.POST)
+        row = {"service_request_id": case.reference, "service_notice": "", "account_id": ""}
+        return render([row], fmt=fmt, root="service_requests", item="request", status=201)
+    rows = [selectors.request_row(case) for case in selectors.requests(_filters(request))]
+    return render(rows, fmt=fmt, root="service_requests", item="request")
+
+
+@endpoint("GET")
+def request_detail(request: HttpRequest, reference: str, fmt: str) -> HttpResponse:
+    found = selectors.requests(selectors.RequestFilters(ids=(reference,)))
+    if not found:
+        raise Open311Error(404, [(404, _("Unknown service_request_id."))])
+    return render([selectors.request_row(found[0])], fmt=fmt, root="service_requests",
+                  item="request")  # fmt: skip

@@ -1,0 +1,149 @@
+"""GeoReport v2 from the outside: both formats, the errors the spec names, privacy."""
+
+import json
+import xml.etree.ElementTree as ET
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from civicline.cases.models import Case, Channel, Reporter, Status
+from civicline.cases.services import case_change_status
+from civicline.open311.services import application_create
+
+PRIVATE = ["Петар", "Петровић", "+381641234567", "641234567", "mira@example.org"]
+
+
+@pytest.fixture
+def key(city):
+    return application_create(name="Параћин — комунални проблем")[1]
+
+
+def parse(response):
+    text = response.content.decode()
+    if response["Content-Type"].startswith("text/xml"):
+        assert text.startswith('<?xml version="1.0" encoding="utf-8"?>')
+        return ET.fromstring(text)
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    return json.loads(text)
+
+
+def post(client, key, **fields):
+    data = {"service_code": "rasveta", "lat": "45.2551", "long": "19.8452",
+            "description": "Не ради светиљка", "first_name": "Петар", "last_name": "Петровић",
+            "phone": "0641234567", "email": "mira@example.org", **fields}  # fmt: skip
+    if key is not None:
+        data["api_key"] = key
+    return client.post("/open311/v2/requests.json", data)
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_discovery_and_services_in_both_formats(city, client, fmt):
+    discovery = parse(client.get(f"/open311/v2/discovery.{fmt}"))
+    services = parse(client.get(f"/open311/v2/services.{fmt}"))
+    definition = parse(client.get(f"/open311/v2/services/rasveta.{fmt}"))
+    if fmt == "json":
+        assert discovery["endpoints"][0]["formats"] == ["text/xml", "application/json"]
+        codes = {s["service_code"] for s in services}
+        assert definition == {"service_code": "rasveta", "attributes": []}
+    else:
+        assert discovery.tag == "discovery" and discovery.find("endpoints/endpoint") is not None
+        codes = {s.findtext("service_code") for s in services.findall("service")}
+        assert definition.findtext("service_code") == "rasveta"
+    # information-only categories are not something to report
+    assert codes == {"rasveta", "vodovod", "kanalizacija"}
+
+
+def test_service_names_follow_the_language_asked_for(city, client):
+    services = client.get("/open311/v2/services.json", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert {s["service_name"] for s in services} >= {"Street lighting", "Burst water pipe"}
+
+
+def test_an_app_reports_a_problem_and_anyone_reads_it_back(city, client, key):
+    created = post(client, key)
+    assert created.status_code == 201
+    [row] = created.json()
+    case = Case.objects.get(reference=row["service_request_id"])
+    assert (case.channel, case.organisation) == (Channel.MOBILE_APP, city.lighting)
+    assert case.reporter.phone == "+381641234567" and case.reporter.consent_to_contact
+
+    as_json = client.get(f"/open311/v2/requests/{case.reference}.json")
+    as_xml = client.get(f"/open311/v2/requests/{case.reference}.xml")
+    [public] = parse(as_json)
+    assert public["status"] == "open" and public["agency_responsible"] == city.lighting.name
+    assert public["lat"] == 45.2551 and public["requested_datetime"].endswith("+01:00")
+    assert parse(as_xml).findtext("request/service_request_id") == case.reference
+    for response in (as_json, as_xml, client.get("/open311/v2/requests.json")):
+        for private in PRIVATE:
+            assert private not in response.content.decode()
+
+
+def test_the_latest_public_note_is_the_status_note(city, client, key, register):
+    case = register()
+    for step in (Status.ASSIGNED, Status.IN_PROGRESS):
+        case = case_change_status(case=case, to=step, actor=city.lighting_officer)
+    case_change_status(case=case, to=Status.RESOLVED, actor=city.lighting_officer,
+                       note="Замењена сијалица.")  # fmt: skip
+    [row] = client.get(f"/open311/v2/requests/{case.reference}.json").json()
+    assert (row["status"], row["status_notes"]) == ("closed", "Замењена сијалица.")
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_errors_are_open311s(city, client, key, fmt):
+    no_key = client.post(f"/open311/v2/requests.{fmt}", {"service_code": "rasveta", "lat": "1",
+                                                          "long": "2"})  # fmt: skip
+    bad_key = client.post(f"/open311/v2/requests.{fmt}?api_key=nope", {"service_code": "x"})
+    unknown = client.get(f"/open311/v2/requests/2026-999999.{fmt}")
+    jurisdiction = client.get(f"/open311/v2/services.{fmt}?jurisdiction_id=elsewhere")
+    assert [r.status_code for r in (no_key, bad_key, unknown, jurisdiction)] == [403, 403, 404, 404]
+    body = parse(no_key)
+    if fmt == "json":
+        assert body[0]["code"] == 403 and body[0]["description"]
+    else:
+        assert body.tag == "errors" and body.findtext("error/code") == "403"
+    assert client.get("/open311/v2/services.html").status_code == 404
+
+
+def test_several_problems_are_reported_together_and_nothing_is_stored(city, client, key):
+    response = post(client, key, service_code="nema", lat="", long="",
+                    description="ж" * 4001)  # fmt: skip
+    assert response.status_code == 400
+    assert len(response.json()) == 3
+    assert Case.objects.count() == 0 and Reporter.objects.count() == 0
+
+
+def test_a_bad_phone_is_a_400_not_a_500(city, client, key):
+    response = post(client, key, phone="12")
+    assert response.status_code == 400 and "phone" in response.json()[0]["description"]
+    assert Case.objects.count() == 0
+
+
+def test_a_revoked_key_is_refused(city, client, key):
+    from civicline.open311.models import Application
+
+    Application.objects.update(revoked_at=timezone.now())
+    assert post(client, key).status_code == 403
+
+
+def test_the_list_filters_pages_and_windows(city, client, register):
+    from civicline import clock
+
+    with clock.frozen_at(timezone.now() - timedelta(days=200)):
+        old = register()
+    water, light = register(city.water_pipe), register(city.street_light)
+    case_change_status(case=light, to=Status.CANCELLED, actor=city.operator, note="x")
+
+    def refs(**query):
+        return [
+            r["service_request_id"] for r in client.get("/open311/v2/requests.json", query).json()
+        ]
+
+    assert old.reference not in refs()  # outside the default 90 days
+    assert refs(service_request_id=old.reference) == [old.reference]
+    assert refs(status="open") == [water.reference]
+    assert refs(service_code="vodovod,kanalizacija") == [water.reference]
+    assert refs(page_size=1) == [light.reference] and refs(page_size=1, page=2) == [water.reference]
+    since = (timezone.now() - timedelta(minutes=1)).isoformat()
+    assert set(refs(updated_after=since)) == {water.reference, light.reference}
+    for bad in ({"page_size": "5000"}, {"status": "maybe"}, {"start_date": "yesterday"}):
+        assert client.get("/open311/v2/requests.json", bad).status_code == 400
