@@ -3,10 +3,10 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from civicline import clock
-from civicline.cases.models import OPEN_STATUSES, Case, CaseEvent
+from civicline.cases.models import OPEN_STATUSES, Case, CaseEvent, EventKind
 from civicline.directory.models import CaseKind, Category
 
 DEFAULT_WINDOW = timedelta(days=90)
@@ -54,7 +54,7 @@ def _public_notes() -> Prefetch:
 
 
 def requests(filters: RequestFilters) -> list[Case]:
-    cases = Case.objects.select_related("category", "organisation", "deadline")
+    cases = Case.objects.select_related("category", "organisation", "deadline", "area")
     if filters.ids:
         cases = cases.filter(reference__in=filters.ids)
     else:
@@ -77,7 +77,7 @@ def requests(filters: RequestFilters) -> list[Case]:
     return list(page.prefetch_related(_public_notes()))
 
 
-def request_row(case: Case) -> dict:
+def request_row(case: Case, *, extensions: bool = False) -> dict:
     notes = getattr(case, "public_events", None)
     if notes is None:
         notes = list(case.events.filter(is_public=True).exclude(note="").order_by("at", "id"))
@@ -99,5 +99,41 @@ def request_row(case: Case) -> dict:
         "zipcode": "",
         "lat": case.latitude,
         "long": case.longitude,
+        "media_url": "",
+    } | ({"extended_attributes": _extended(case, notes)} if extensions else {})
+
+
+def _extended(case: Case, notes: list[CaseEvent]) -> dict:
+    """The common extensions: where the report came from and what the public was told."""
+    return {
+        "channel": case.channel,
+        "area": case.area.name if case.area_id else "",
+        "duplicate_of": "",
+        "photos": [],
+        "public_notes": [{"datetime": n.at, "note": n.note} for n in notes],
+    }
+
+
+UPDATE_LIMIT = 1000
+
+
+def updates(*, start: datetime, end: datetime | None) -> list[CaseEvent]:
+    """Public changes since `start` (FixMyStreet's servicerequestupdates): status changes
+    and public notes, oldest first."""
+    events = CaseEvent.objects.filter(at__gte=start).filter(
+        Q(kind=EventKind.STATUS_CHANGED) | Q(is_public=True)
+    )
+    if end:
+        events = events.filter(at__lte=end)
+    return list(events.select_related("case").order_by("at", "id")[:UPDATE_LIMIT])
+
+
+def update_row(event: CaseEvent) -> dict:
+    return {
+        "update_id": event.id,
+        "service_request_id": event.case.reference,
+        "status": "open" if event.status in OPEN_STATUSES else "closed",
+        "updated_datetime": event.at,
+        "description": event.note if event.is_public else "",
         "media_url": "",
     }

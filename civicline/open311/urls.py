@@ -9,4 +9,5 @@ urlpatterns = [
     path("services/<str:code>.<str:fmt>", views.service_definition, name="open311-service"),
     path("requests.<str:fmt>", views.request_list, name="open311-requests"),
     path("requests/<str:reference>.<str:fmt>", views.request_detail, name="open311-request"),
+    path("servicerequestupdates.<str:fmt>", views.request_updates, name="open311-updates"),
 ]

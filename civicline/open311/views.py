@@ -12,6 +12,9 @@ from civicline.open311 import selectors, services
 from civicline.open311.formats import FORMATS, errors, render, render_one
 from civicline.open311.services import Open311Error
 
+# XML element names for the items of list-valued fields.
+LISTS = {"photos": "photo", "public_notes": "public_note"}
+
 
 def _checked(request: HttpRequest, fmt: str, methods: tuple[str, ...]) -> None:
     if fmt not in FORMATS:
@@ -130,8 +133,10 @@ def request_list(request: HttpRequest, fmt: str) -> HttpResponse:
         case = services.request_submit(application=application, data=request.POST)
         row = {"service_request_id": case.reference, "service_notice": "", "account_id": ""}
         return render([row], fmt=fmt, root="service_requests", item="request", status=201)
-    rows = [selectors.request_row(case) for case in selectors.requests(_filters(request))]
-    return render(rows, fmt=fmt, root="service_requests", item="request")
+    extensions = request.GET.get("extensions") == "true"
+    found = selectors.requests(_filters(request))
+    rows = [selectors.request_row(case, extensions=extensions) for case in found]
+    return render(rows, fmt=fmt, root="service_requests", item="request", item_names=LISTS)
 
 
 @endpoint("GET")
@@ -139,5 +144,17 @@ def request_detail(request: HttpRequest, reference: str, fmt: str) -> HttpRespon
     found = selectors.requests(selectors.RequestFilters(ids=(reference,)))
     if not found:
         raise Open311Error(404, [(404, _("Unknown service_request_id."))])
-    return render([selectors.request_row(found[0])], fmt=fmt, root="service_requests",
-                  item="request")  # fmt: skip
+    row = selectors.request_row(found[0], extensions=request.GET.get("extensions") == "true")
+    return render([row], fmt=fmt, root="service_requests", item="request", item_names=LISTS)
+
+
+@endpoint("GET")
+def request_updates(request: HttpRequest, fmt: str) -> HttpResponse:
+    start = _moment(request, "start_date")
+    if start is None:
+        raise Open311Error(400, [(400, _("start_date is required."))])
+    rows = [
+        selectors.update_row(e)
+        for e in selectors.updates(start=start, end=_moment(request, "end_date"))
+    ]
+    return render(rows, fmt=fmt, root="service_request_updates", item="request_update")

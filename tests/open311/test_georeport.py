@@ -147,3 +147,48 @@ def test_the_list_filters_pages_and_windows(city, client, register):
     assert set(refs(updated_after=since)) == {water.reference, light.reference}
     for bad in ({"page_size": "5000"}, {"status": "maybe"}, {"start_date": "yesterday"}):
         assert client.get("/open311/v2/requests.json", bad).status_code == 400
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_extensions_add_channel_area_and_public_notes_but_never_the_reporter(
+    city, client, register, fmt
+):
+    from civicline.cases.services import case_add_note
+
+    case = register(area=city.liman)
+    case_add_note(
+        case=case, actor=city.lighting_officer, note="Екипа излази сутра.", is_public=True
+    )
+    case_add_note(case=case, actor=city.lighting_officer, note="Интерно: кабл.", is_public=False)
+
+    response = client.get(f"/open311/v2/requests/{case.reference}.{fmt}?extensions=true")
+
+    body = response.content.decode()
+    assert "Екипа излази сутра." in body and "Лиман" in body and "phone" in body
+    assert "Интерно" not in body
+    for private in PRIVATE:
+        assert private not in body
+    if fmt == "json":
+        extended = response.json()[0]["extended_attributes"]
+        assert extended["channel"] == "phone" and extended["public_notes"][0]["note"]
+    else:
+        assert parse(response).findtext("request/extended_attributes/public_notes/public_note/note")
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_updates_since_a_date_are_public_changes_only(city, client, register, fmt):
+    case = register()
+    since = (timezone.now() - timedelta(minutes=1)).isoformat()
+    case_change_status(case=case, to=Status.ASSIGNED, actor=city.lighting_officer)
+    from civicline.cases.services import case_add_note
+
+    case_add_note(case=case, actor=city.lighting_officer, note="Интерно.", is_public=False)
+
+    response = client.get(f"/open311/v2/servicerequestupdates.{fmt}", {"start_date": since})
+
+    assert response.status_code == 200 and "Интерно" not in response.content.decode()
+    if fmt == "json":
+        assert [u["service_request_id"] for u in response.json()] == [case.reference]
+    else:
+        assert parse(response).findtext("request_update/status") == "open"
+    assert client.get(f"/open311/v2/servicerequestupdates.{fmt}").status_code == 400
