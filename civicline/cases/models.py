@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from civicline.directory.models import Area, CaseKind, Category, Organisation
+from civicline.directory.models import Area, CaseKind, Category, Organisation, Question
 
 DESCRIPTION_MAX = 4000
 
@@ -194,3 +194,18 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Answer(models.Model):
+    """The reporter's answer to one of the category's extra questions."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    value = models.TextField(_("answer"))
+
+    class Meta:
+        ordering = ["case", "question__order", "id"]
+        constraints = [models.UniqueConstraint(fields=["case", "question"], name="answer_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.question_id}: {self.value[:40]}"

@@ -16,6 +16,7 @@ from civicline import clock
 from civicline.cases import workflow
 from civicline.cases.models import (
     DESCRIPTION_MAX,
+    Answer,
     Case,
     CaseEvent,
     Channel,
@@ -27,6 +28,7 @@ from civicline.cases.models import (
 from civicline.deadlines import services as deadline_services
 from civicline.directory.models import Area, CaseKind, Category, Organisation
 from civicline.directory.phones import PhoneError, phone_to_e164
+from civicline.directory.questions import answers_clean
 from civicline.notifications.services import notify_reporter
 from civicline.routing.selectors import competent_organisation
 
@@ -145,6 +147,7 @@ def case_register(
     area: Area | None = None,
     reporter: Reporter | None = None,
     answer: str = "",
+    answers: dict[str, list[str]] | None = None,
 ) -> Case:
     """Register a case and route it to the competent organisation.
 
@@ -173,6 +176,7 @@ def case_register(
     if errors:
         raise ValidationError(errors)
     answer = _clean_note(answer, field="answer")
+    checked = answers_clean(category, answers or {})
 
     now = clock.now()
     case = Case.objects.create(
@@ -190,6 +194,9 @@ def case_register(
         registered_by=actor,
         created_at=now,
         updated_at=now,
+    )
+    Answer.objects.bulk_create(
+        Answer(case=case, question=question, value=value) for question, value in checked.items()
     )
     _event(case, actor=actor, kind=EventKind.REGISTERED, new=case.reference)
     if answer:

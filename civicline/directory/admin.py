@@ -10,8 +10,10 @@ from civicline.directory.models import (
     Area,
     CaseKind,
     Category,
+    Choice,
     Membership,
     Organisation,
+    Question,
 )
 
 
@@ -52,9 +54,28 @@ class CategoryForm(forms.ModelForm):
         ]
 
 
+class QuestionInline(admin.TabularInline):
+    model = Question
+    extra = 0
+    show_change_link = True  # the list of values is edited on the question's own page
+
+
+class ChoiceInline(admin.TabularInline):
+    model = Choice
+    extra = 1
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["category", "code", "datatype", "required", "order"]
+    list_filter = ["datatype", "required"]
+    inlines = [ChoiceInline]
+
+
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
     form = CategoryForm
+    inlines = [QuestionInline]
     list_display = ["code", "name_sr", "name_sr_latn", "default_organisation", "deadline_hours"]
     list_filter = ["is_active", "default_organisation"]
     search_fields = ["code", "name_sr", "name_sr_latn", "name_en", "search_text"]

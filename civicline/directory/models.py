@@ -198,3 +198,50 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.user})"
+
+
+class Question(models.Model):
+    """An extra question of a category (an Open311 attribute): the pole number of a street
+    light, whether water floods a cellar. Reporting apps and the portal ask it."""
+
+    class Datatype(models.TextChoices):
+        STRING = "string", _("short text")
+        NUMBER = "number", _("number")
+        DATETIME = "datetime", _("date and time")
+        TEXT = "text", _("long text")
+        SINGLE = "singlevaluelist", _("one of a list")
+        MULTI = "multivaluelist", _("several of a list")
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="questions")
+    code = models.SlugField(_("code"), max_length=40)
+    description = models.CharField(_("question"), max_length=300)
+    datatype = models.CharField(_("answer type"), max_length=20, choices=Datatype.choices)
+    datatype_description = models.CharField(_("answer hint"), max_length=200, blank=True)
+    required = models.BooleanField(_("required"), default=False)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["category", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "code"], name="question_unique_code")
+        ]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+
+    def __str__(self) -> str:
+        return f"{self.category.code}: {self.code}"
+
+
+class Choice(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    key = models.SlugField(_("key"), max_length=40)
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        ordering = ["question", "id"]
+        constraints = [models.UniqueConstraint(fields=["question", "key"], name="choice_unique")]
+        verbose_name = _("choice")
+        verbose_name_plural = _("choices")
+
+    def __str__(self) -> str:
+        return self.name

@@ -17,7 +17,11 @@ def services() -> QuerySet[Category]:
     """What citizens can report: active categories that take more than information requests."""
     active = Category.objects.filter(is_active=True)
     reportable = [c.id for c in active if set(c.allowed_kinds) - {CaseKind.INFORMATION}]
-    return Category.objects.filter(id__in=reportable).select_related("default_organisation")
+    return (
+        Category.objects.filter(id__in=reportable)
+        .select_related("default_organisation")
+        .prefetch_related("questions__choices")
+    )
 
 
 def service_row(category: Category) -> dict:
@@ -25,10 +29,29 @@ def service_row(category: Category) -> dict:
         "service_code": category.code,
         "service_name": category.name,
         "description": category.name,
-        "metadata": False,
+        "metadata": bool(category.questions.all()),
         "type": "realtime",
         "keywords": "",
         "group": category.default_organisation.name,
+    }
+
+
+def definition_row(category: Category) -> dict:
+    return {
+        "service_code": category.code,
+        "attributes": [
+            {
+                "variable": True,
+                "code": q.code,
+                "datatype": q.datatype,
+                "required": q.required,
+                "datatype_description": q.datatype_description,
+                "order": q.order,
+                "description": q.description,
+                "values": [{"key": c.key, "name": c.name} for c in q.choices.all()],
+            }
+            for q in category.questions.all()
+        ],
     }
 
 

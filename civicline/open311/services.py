@@ -1,6 +1,7 @@
 """Open311 writes: API keys for applications, and service requests turned into cases."""
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -66,6 +67,19 @@ def _location(data) -> tuple[Location | None, list[tuple[int, str]]]:
     return None, [(400, _("A location is required: lat and long, address_string or address_id."))]
 
 
+ATTRIBUTE = re.compile(r"^attribute\[([^\]]+)\](\[\])?$")
+
+
+def _attributes(data) -> dict[str, list[str]]:
+    """`attribute[CODE]` and `attribute[CODE][]` fields, by code."""
+    found: dict[str, list[str]] = {}
+    for name in data:
+        match = ATTRIBUTE.match(name)
+        if match:
+            found.setdefault(match.group(1), []).extend(data.getlist(name))
+    return found
+
+
 def request_submit(*, application: Application, data) -> Case:
     """Register the service request as a case, routed like any other; all problems with the
     request are reported together and nothing is stored."""
@@ -102,9 +116,11 @@ def request_submit(*, application: Application, data) -> Case:
             address=location.address,
             latitude=location.latitude,
             longitude=location.longitude,
+            answers=_attributes(data),
         )
     except ValidationError as error:
         messages = error.messages if not hasattr(error, "error_dict") else [
-            f"{field}: {m}" for field, ms in error.message_dict.items() for m in ms
+            m if field in ("__all__",) else f"{field}: {m}"
+            for field, ms in error.message_dict.items() for m in ms
         ]  # fmt: skip
         raise Open311Error(400, [(400, m) for m in messages]) from None

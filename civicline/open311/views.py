@@ -72,11 +72,12 @@ def service_list(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @endpoint("GET")
 def service_definition(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
-    if not selectors.services().filter(code=code).exists():
+    category = selectors.services().filter(code=code).first()
+    if category is None:
         raise Open311Error(404, [(404, _("Unknown service_code."))])
-    row = {"service_code": code, "attributes": []}
+    names = {"attributes": "attribute", "values": "value"}
     return render_one(
-        row, fmt=fmt, root="service_definition", item_names={"attributes": "attribute"}
+        selectors.definition_row(category), fmt=fmt, root="service_definition", item_names=names
     )
 
 

@@ -37,6 +37,8 @@ def test_a_category_saved_in_the_admin_is_searchable_in_latin(city, login):
             "allowed_kinds": ["complaint"],
             "deadline_hours": 24,
             "is_active": "on",
+            "questions-TOTAL_FORMS": "0",
+            "questions-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302

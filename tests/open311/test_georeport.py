@@ -192,3 +192,64 @@ def test_updates_since_a_date_are_public_changes_only(city, client, register, fm
     else:
         assert parse(response).findtext("request_update/status") == "open"
     assert client.get(f"/open311/v2/servicerequestupdates.{fmt}").status_code == 400
+
+
+@pytest.fixture
+def questions(city):
+    from civicline.directory.models import Choice, Question
+
+    light = city.street_light
+    pole = Question.objects.create(
+        category=light, code="stub", required=True, description="Број стуба", datatype="number"
+    )
+    kind = Question.objects.create(
+        category=light, code="vrsta", description="Шта не ради", datatype="multivaluelist", order=2
+    )
+    for key, name in [("sijalica", "Сијалица"), ("stub", "Стуб"), ("kabl", "Кабл")]:
+        Choice.objects.create(question=kind, key=key, name=name)
+    return pole, kind
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_a_service_definition_lists_its_questions(city, client, questions, fmt):
+    response = client.get(f"/open311/v2/services/rasveta.{fmt}")
+    if fmt == "json":
+        attributes = response.json()["attributes"]
+        assert [a["code"] for a in attributes] == ["stub", "vrsta"]
+        assert attributes[0]["required"] and attributes[1]["values"][2] == {
+            "key": "kabl",
+            "name": "Кабл",
+        }
+    else:
+        root = parse(response)
+        assert [a.findtext("code") for a in root.findall("attributes/attribute")] == [
+            "stub",
+            "vrsta",
+        ]
+        pole, kind = root.findall("attributes/attribute")
+        assert pole.find("values/value") is None  # a number has no list of values
+        assert [v.findtext("key") for v in kind.findall("values/value")] == [
+            "sijalica",
+            "stub",
+            "kabl",
+        ]
+    services = client.get("/open311/v2/services.json").json()
+    assert {s["service_code"]: s["metadata"] for s in services}["rasveta"] is True
+
+
+def test_answers_are_checked_and_stored(city, client, key, questions):
+    from civicline.cases.models import Answer
+
+    good = post(
+        client, key, **{"attribute[stub]": "112", "attribute[vrsta][]": ["sijalica", "kabl"]}
+    )
+    assert good.status_code == 201
+    stored = dict(Answer.objects.values_list("question__code", "value"))
+    assert stored == {"stub": "112", "vrsta": "sijalica,kabl"}
+
+    bad = post(client, key, **{"attribute[stub]": "сто", "attribute[vrsta][]": ["krov"],
+                               "attribute[boja]": "plava"})  # fmt: skip
+    missing = post(client, key)
+    assert bad.status_code == missing.status_code == 400
+    assert len(bad.json()) == 3 and "stub" in missing.json()[0]["description"]
+    assert Case.objects.count() == 1
