@@ -7,6 +7,7 @@ urlpatterns = [
     path("desk/", views.desk, name="desk"),
     path("desk/caller/", views.caller, name="caller"),
     path("categories/", views.categories, name="categories"),
+    path("categories/questions/", views.category_questions, name="category-questions"),
     path("work/", views.workstation, name="workstation"),
     path("supervisor/", views.supervisor, name="supervisor"),
     path("cases/<str:reference>/", views.case_detail, name="case"),

@@ -36,8 +36,9 @@ from civicline.desk.forms import (
     TransferForm,
     WaitForm,
 )
-from civicline.directory.models import Organisation
+from civicline.directory.models import Category, Organisation
 from civicline.directory.phones import PhoneError, phone_display, phone_to_e164
+from civicline.directory.questions import answers_from_form
 from civicline.directory.selectors import category_search
 from civicline.routing.services import case_transfer
 
@@ -110,6 +111,7 @@ def desk(request: HttpRequest) -> HttpResponse:
                 latitude=data["latitude"],
                 longitude=data["longitude"],
                 answer=data["answer"],
+                answers=answers_from_form(request.POST),
             )
         except ValidationError as error:
             _form_errors_from(form, error)
@@ -149,6 +151,16 @@ def caller(request: HttpRequest) -> HttpResponse:
             reporter, cases = selectors.caller_history(e164)
             context.update(e164=phone_display(e164), reporter=reporter, cases=cases)
     return render(request, "desk/_caller.html", context)
+
+
+@any_staff
+@require_GET
+def category_questions(request: HttpRequest) -> HttpResponse:
+    """The chosen category's extra questions, as fields of the registration form."""
+    raw = request.GET.get("category", "")
+    category = Category.objects.filter(pk=raw, is_active=True).first() if raw.isdigit() else None
+    questions = category.questions.prefetch_related("choices") if category else []
+    return render(request, "desk/_questions.html", {"questions": questions})
 
 
 @any_staff

@@ -1,5 +1,6 @@
 """Checking answers to a category's extra questions against their datatypes."""
 
+import re
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
@@ -10,6 +11,18 @@ from django.utils.translation import gettext as _
 from civicline.directory.models import Category, Question
 
 ANSWER_MAX = 4000
+# Open311's form fields: attribute[CODE] for one value, attribute[CODE][] for several.
+FIELD = re.compile(r"^attribute\[([^\]]+)\](\[\])?$")
+
+
+def answers_from_form(data) -> dict[str, list[str]]:
+    """The answers in a submitted form (a QueryDict), by question code."""
+    found: dict[str, list[str]] = {}
+    for name in data:
+        match = FIELD.match(name)
+        if match:
+            found.setdefault(match.group(1), []).extend(data.getlist(name))
+    return found
 
 
 def _check(question: Question, values: list[str], keys: set[str]) -> str:

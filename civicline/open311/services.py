@@ -1,7 +1,6 @@
 """Open311 writes: API keys for applications, and service requests turned into cases."""
 
 import hashlib
-import re
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from civicline.cases import services as case_services
 from civicline.cases.models import DESCRIPTION_MAX, Case
 from civicline.directory.models import CaseKind, Category
+from civicline.directory.questions import answers_from_form
 from civicline.open311.models import Application
 
 
@@ -67,19 +67,6 @@ def _location(data) -> tuple[Location | None, list[tuple[int, str]]]:
     return None, [(400, _("A location is required: lat and long, address_string or address_id."))]
 
 
-ATTRIBUTE = re.compile(r"^attribute\[([^\]]+)\](\[\])?$")
-
-
-def _attributes(data) -> dict[str, list[str]]:
-    """`attribute[CODE]` and `attribute[CODE][]` fields, by code."""
-    found: dict[str, list[str]] = {}
-    for name in data:
-        match = ATTRIBUTE.match(name)
-        if match:
-            found.setdefault(match.group(1), []).extend(data.getlist(name))
-    return found
-
-
 def request_submit(*, application: Application, data) -> Case:
     """Register the service request as a case, routed like any other; all problems with the
     request are reported together and nothing is stored."""
@@ -116,7 +103,7 @@ def request_submit(*, application: Application, data) -> Case:
             address=location.address,
             latitude=location.latitude,
             longitude=location.longitude,
-            answers=_attributes(data),
+            answers=answers_from_form(data),
         )
     except ValidationError as error:
         messages = error.messages if not hasattr(error, "error_dict") else [

@@ -171,3 +171,24 @@ def test_the_supervisor_pages_through_the_list(city, register, login):
     assert references[-1] in first and references[0] not in first and "page=2" in first
     assert references[0] in second and references[-1] not in second
     assert client.get("/supervisor/", {"page": "x"}).status_code == 200
+
+
+def test_the_operator_is_asked_the_categorys_questions(city, login):
+    from civicline.cases.models import Answer
+    from civicline.directory.models import Question
+
+    Question.objects.create(category=city.street_light, code="stub", required=True,
+                            description="Број стуба", datatype="number")  # fmt: skip
+    client = login(city.operator)
+
+    fields = client.get("/categories/questions/", {"category": city.street_light.pk})
+    missing = client.post("/desk/", form(city))
+    answered = client.post("/desk/", form(city, **{"attribute[stub]": "112"}))
+
+    assert (
+        'name="attribute[stub]"' in fields.content.decode()
+        and "Број стуба" in fields.content.decode()
+    )
+    assert missing.status_code == 400 and "needs an answer" in missing.content.decode()
+    assert answered.status_code == 302
+    assert Answer.objects.get().value == "112"
