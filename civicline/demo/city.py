@@ -33,9 +33,11 @@ from civicline.directory.models import (
     Area,
     CaseKind,
     Category,
+    Choice,
     Membership,
     Organisation,
     OrganisationKind,
+    Question,
     Role,
 )
 from civicline.routing.models import RoutingRule
@@ -255,7 +257,35 @@ def _catalogue() -> tuple[dict, dict, dict]:
             category=categories[category], area=areas[area], organisation=orgs[org]
         )
     _calendars(orgs, categories)
+    _questions(categories)
     return orgs, areas, categories
+
+
+# Extra questions (Open311 attributes) that save a field team a trip.
+QUESTIONS = [
+    ("rasveta", "stub", "Број стуба (натпис на стубу)", Question.Datatype.NUMBER, False, []),
+    ("kanalizacija", "objekat", "Да ли вода улази у објекат?", Question.Datatype.SINGLE, True,
+     [("da", "Да"), ("ne", "Не")]),
+    ("otpad", "vrsta", "Шта није одвезено?", Question.Datatype.MULTI, False,
+     [("komunalni", "Кућно смеће"), ("kabasti", "Кабасти отпад"), ("zeleni", "Грање и лишће")]),
+]  # fmt: skip
+
+
+def _answers(code: str, rng: random.Random) -> dict[str, list[str]]:
+    if code == "kanalizacija":
+        return {"objekat": [rng.choice(["da", "ne", "ne"])]}
+    if code == "rasveta" and rng.random() < 0.5:
+        return {"stub": [str(rng.randint(1, 900))]}
+    return {}
+
+
+def _questions(categories: dict[str, Category]) -> None:
+    for order, (code, key, text, datatype, required, choices) in enumerate(QUESTIONS):
+        question = Question.objects.create(
+            category=categories[code], code=key, description=text, datatype=datatype,
+            required=required, order=order,
+        )  # fmt: skip
+        Choice.objects.bulk_create(Choice(question=question, key=k, name=n) for k, n in choices)
 
 
 # Seed 001: the city works weekdays 7:30-15:30; the water utility and the Ministry's line
@@ -410,6 +440,7 @@ def load(*, seed: int = 2026) -> None:
                 address=f"{street} {number}, Нови Сад",
                 area=rng.choice(list(areas.values())),
                 answer=rng.choice(ANSWERS) if answered else "",
+                answers=_answers(category.code, rng),
             )
         if answered:
             continue

@@ -193,6 +193,7 @@ def _case_context(request: HttpRequest, case, **forms) -> dict:
         "status_form": forms.get("status_form"),
         "wait_form": forms.get("wait_form") or WaitForm(),
         "deadline": getattr(case, "deadline", None),
+        "answers": case.answers.select_related("question"),
     }
     if context["show_reporter"] and case.reporter_id:
         context["reporter"] = case.reporter

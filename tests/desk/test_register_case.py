@@ -192,3 +192,5 @@ def test_the_operator_is_asked_the_categorys_questions(city, login):
     assert missing.status_code == 400 and "needs an answer" in missing.content.decode()
     assert answered.status_code == 302
     assert Answer.objects.get().value == "112"
+    page = client.get(answered["Location"]).content.decode()
+    assert "Број стуба" in page and "112" in page
