@@ -25,3 +25,21 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RateWindow(models.Model):
+    """How many requests a key or an address sent in one minute (for the POST limits)."""
+
+    bucket = models.CharField(max_length=100)
+    window = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["window", "bucket"]
+        constraints = [
+            models.UniqueConstraint(fields=["bucket", "window"], name="ratewindow_unique")
+        ]
+        indexes = [models.Index(fields=["window"], name="ratewindow_window")]
+
+    def __str__(self) -> str:
+        return f"{self.bucket} {self.window:%H:%M} {self.count}"

@@ -3,17 +3,20 @@
 import hashlib
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
+from civicline import clock
 from civicline.cases import services as case_services
 from civicline.cases.models import DESCRIPTION_MAX, Case
 from civicline.directory.models import CaseKind, Category
 from civicline.directory.questions import answers_from_form
-from civicline.open311.models import Application
+from civicline.open311.models import Application, RateWindow
 
 
 class Open311Error(Exception):
@@ -111,3 +114,27 @@ def request_submit(*, application: Application, data) -> Case:
             for field, ms in error.message_dict.items() for m in ms
         ]  # fmt: skip
         raise Open311Error(400, [(400, m) for m in messages]) from None
+
+
+def _count(bucket: str, window) -> int:
+    updated = RateWindow.objects.filter(bucket=bucket, window=window).update(count=F("count") + 1)
+    if not updated:
+        try:
+            with transaction.atomic():
+                RateWindow.objects.create(bucket=bucket, window=window, count=1)
+        except IntegrityError:  # another request opened this minute first
+            RateWindow.objects.filter(bucket=bucket, window=window).update(count=F("count") + 1)
+        # A new minute: forget the ones that can no longer matter.
+        RateWindow.objects.filter(window__lt=window - timedelta(minutes=10)).delete()
+    return RateWindow.objects.values_list("count", flat=True).get(bucket=bucket, window=window)
+
+
+@transaction.atomic
+def rate_limit(*, bucket: str, limit: int) -> None:
+    """Count one POST in this minute's window of `bucket` (a key or an address); over the
+    limit, a 429 explains it. The count stays even when the request is refused later."""
+    window = clock.now().replace(second=0, microsecond=0)
+    if _count(bucket, window) > limit:
+        raise Open311Error(
+            429, [(429, _("Too many requests from this application or address: wait a minute."))]
+        )

@@ -36,7 +36,10 @@ def endpoint(*methods: str):
                 _checked(request, fmt, methods)
                 return view(request, *args, fmt=fmt, **kwargs)
             except Open311Error as error:
-                return errors(error.problems, fmt=fmt, status=error.status)
+                response = errors(error.problems, fmt=fmt, status=error.status)
+                if error.status == 429:
+                    response["Retry-After"] = "60"
+                return response
 
         return wrapped
 
@@ -129,8 +132,16 @@ def _filters(request: HttpRequest) -> selectors.RequestFilters:
 @endpoint("GET", "POST")
 def request_list(request: HttpRequest, fmt: str) -> HttpResponse:
     if request.method == "POST":
+        # The address is counted before the key is checked, so guessing keys is limited too.
+        address = request.META.get("REMOTE_ADDR", "")
+        services.rate_limit(
+            bucket=f"ip:{address}", limit=settings.OPEN311_POSTS_PER_MINUTE_PER_ADDRESS
+        )
         key = request.GET.get("api_key") or request.POST.get("api_key")
         application = services.application_for_key(key)
+        services.rate_limit(
+            bucket=f"key:{application.pk}", limit=settings.OPEN311_POSTS_PER_MINUTE_PER_KEY
+        )
         case = services.request_submit(application=application, data=request.POST)
         row = {"service_request_id": case.reference, "service_notice": "", "account_id": ""}
         return render([row], fmt=fmt, root="service_requests", item="request", status=201)

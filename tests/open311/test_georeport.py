@@ -253,3 +253,16 @@ def test_answers_are_checked_and_stored(city, client, key, questions):
     assert bad.status_code == missing.status_code == 400
     assert len(bad.json()) == 3 and "stub" in missing.json()[0]["description"]
     assert Case.objects.count() == 1
+
+
+def test_posting_too_fast_gets_a_429_that_says_why(city, client, key, settings):
+    settings.OPEN311_POSTS_PER_MINUTE_PER_KEY = 2
+    settings.OPEN311_POSTS_PER_MINUTE_PER_ADDRESS = 3
+
+    statuses = [post(client, key).status_code for _ in range(3)]
+    guesses = [post(client, "guess").status_code for _ in range(2)]
+
+    assert statuses == [201, 201, 429] and guesses == [429, 429]
+    refused = post(client, key)
+    assert refused["Retry-After"] == "60" and "wait a minute" in refused.json()[0]["description"]
+    assert Case.objects.count() == 2
