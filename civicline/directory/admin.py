@@ -51,6 +51,7 @@ class CategoryForm(forms.ModelForm):
             "allowed_kinds",
             "deadline_hours",
             "is_active",
+            "moderated",
         ]
 
 

@@ -118,6 +118,11 @@ class Category(models.Model):
     )
     deadline_hours = models.PositiveIntegerField(_("deadline (hours)"), default=48)
     is_active = models.BooleanField(_("active"), default=True)
+    moderated = models.BooleanField(
+        _("reports from apps are checked first"),
+        default=False,
+        help_text=_("An operator approves each report from an app before it becomes a case."),
+    )
     # All names folded by civicline.searchtext, so one query matches any alphabet.
     search_text = models.TextField(editable=False, default="")
 

@@ -43,3 +43,25 @@ class RateWindow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bucket} {self.window:%H:%M} {self.count}"
+
+
+class PendingRequest(models.Model):
+    """A report for a moderated category, waiting for an operator. The app gets a token and
+    learns the case's reference from `tokens/{token}` once it is approved."""
+
+    token = models.CharField(_("token"), max_length=40, unique=True)
+    application = models.ForeignKey(Application, on_delete=models.PROTECT)
+    data = models.JSONField(_("report"))
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+    case = models.OneToOneField(
+        "cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    rejected_at = models.DateTimeField(_("rejected"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["received_at", "id"]
+        verbose_name = _("report waiting for approval")
+        verbose_name_plural = _("reports waiting for approval")
+
+    def __str__(self) -> str:
+        return self.token

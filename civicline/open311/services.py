@@ -15,8 +15,9 @@ from civicline import clock
 from civicline.cases import services as case_services
 from civicline.cases.models import DESCRIPTION_MAX, Case
 from civicline.directory.models import CaseKind, Category
-from civicline.directory.questions import answers_from_form
-from civicline.open311.models import Application, RateWindow
+from civicline.directory.phones import PhoneError, phone_to_e164
+from civicline.directory.questions import answers_clean, answers_from_form
+from civicline.open311.models import Application, PendingRequest, RateWindow
 
 
 class Open311Error(Exception):
@@ -70,9 +71,10 @@ def _location(data) -> tuple[Location | None, list[tuple[int, str]]]:
     return None, [(400, _("A location is required: lat and long, address_string or address_id."))]
 
 
-def request_submit(*, application: Application, data) -> Case:
-    """Register the service request as a case, routed like any other; all problems with the
-    request are reported together and nothing is stored."""
+def request_submit(*, application: Application, data) -> Case | PendingRequest:
+    """Register the service request as a case, routed like any other, or, for a moderated
+    category, keep it for an operator and hand out a token. All problems with the request
+    are reported together and nothing is stored."""
     problems: list[tuple[int, str]] = []
     code = (data.get("service_code") or "").strip()
     category = Category.objects.filter(code=code, is_active=True).first() if code else None
@@ -85,6 +87,34 @@ def request_submit(*, application: Application, data) -> Case:
         problems.append((400, _("description is longer than 4000 characters.")))
     if problems:
         raise Open311Error(400, problems)
+    if category.moderated:
+        _check_before_moderation(category, data)
+        return PendingRequest.objects.create(
+            token=secrets.token_hex(16),
+            application=application,
+            data={name: data.getlist(name) for name in data if name != "api_key"},
+        )
+    return _register(application, category, location, description, data)
+
+
+def _check_before_moderation(category: Category, data) -> None:
+    """What registration would refuse is refused now, not when the operator approves."""
+    problems = []
+    phone = (data.get("phone") or "").strip()
+    if phone:
+        try:
+            phone_to_e164(phone)
+        except PhoneError as exc:
+            problems.append((400, f"phone: {exc}"))
+    try:
+        answers_clean(category, answers_from_form(data))
+    except ValidationError as error:
+        problems += [(400, f"{f}: {m}") for f, ms in error.message_dict.items() for m in ms]
+    if problems:
+        raise Open311Error(400, problems)
+
+
+def _register(application, category, location, description, data) -> Case:
     kind = next((k for k in (CaseKind.COMPLAINT, CaseKind.REQUEST) if k in category.allowed_kinds),
                 category.allowed_kinds[0])  # fmt: skip
     name = " ".join(p for p in (data.get("first_name", ""), data.get("last_name", "")) if p)
@@ -138,3 +168,33 @@ def rate_limit(*, bucket: str, limit: int) -> None:
         raise Open311Error(
             429, [(429, _("Too many requests from this application or address: wait a minute."))]
         )
+
+
+@transaction.atomic
+def pending_approve(*, pending: PendingRequest) -> Case:
+    """An operator let the report in: it becomes a case like any other."""
+    from django.http import QueryDict
+
+    pending = PendingRequest.objects.select_for_update().get(pk=pending.pk)
+    if pending.case_id or pending.rejected_at:
+        raise ValidationError(_("This report was already handled."))
+    data = QueryDict(mutable=True)
+    for name, values in pending.data.items():
+        data.setlist(name, values)
+    category = Category.objects.get(code=data.get("service_code"))
+    location, _unused = _location(data)
+    description = (data.get("description") or "").strip()
+    try:
+        case = _register(pending.application, category, location, description, data)
+    except Open311Error as error:
+        raise ValidationError([text for _code, text in error.problems]) from None
+    pending.case = case
+    pending.save(update_fields=["case"])
+    return case
+
+
+@transaction.atomic
+def pending_reject(*, pending: PendingRequest) -> None:
+    PendingRequest.objects.filter(
+        pk=pending.pk, case__isnull=True, rejected_at__isnull=True
+    ).update(rejected_at=clock.now())

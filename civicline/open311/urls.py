@@ -10,4 +10,5 @@ urlpatterns = [
     path("requests.<str:fmt>", views.request_list, name="open311-requests"),
     path("requests/<str:reference>.<str:fmt>", views.request_detail, name="open311-request"),
     path("servicerequestupdates.<str:fmt>", views.request_updates, name="open311-updates"),
+    path("tokens/<str:token>.<str:fmt>", views.token, name="open311-token"),
 ]

@@ -10,6 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from civicline.open311 import selectors, services
 from civicline.open311.formats import FORMATS, errors, render, render_one
+from civicline.open311.models import PendingRequest
 from civicline.open311.services import Open311Error
 
 # XML element names for the items of list-valued fields.
@@ -142,8 +143,12 @@ def request_list(request: HttpRequest, fmt: str) -> HttpResponse:
         services.rate_limit(
             bucket=f"key:{application.pk}", limit=settings.OPEN311_POSTS_PER_MINUTE_PER_KEY
         )
-        case = services.request_submit(application=application, data=request.POST)
-        row = {"service_request_id": case.reference, "service_notice": "", "account_id": ""}
+        made = services.request_submit(application=application, data=request.POST)
+        if isinstance(made, PendingRequest):
+            notice = _("The report is checked by an operator before it is registered.")
+            row = {"token": made.token, "service_notice": notice, "account_id": ""}
+        else:
+            row = {"service_request_id": made.reference, "service_notice": "", "account_id": ""}
         return render([row], fmt=fmt, root="service_requests", item="request", status=201)
     extensions = request.GET.get("extensions") == "true"
     found = selectors.requests(_filters(request))
@@ -170,3 +175,12 @@ def request_updates(request: HttpRequest, fmt: str) -> HttpResponse:
         for e in selectors.updates(start=start, end=_moment(request, "end_date"))
     ]
     return render(rows, fmt=fmt, root="service_request_updates", item="request_update")
+
+
+@endpoint("GET")
+def token(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
+    pending = PendingRequest.objects.select_related("case").filter(token=token).first()
+    if pending is None or pending.rejected_at:
+        raise Open311Error(404, [(404, _("Unknown token."))])
+    row = {"service_request_id": pending.case.reference if pending.case else "", "token": token}
+    return render([row], fmt=fmt, root="service_requests", item="request")

@@ -17,6 +17,9 @@ PAGES = [
     "/admin/deadlines/organisationcalendar/add/",
     "/admin/deadlines/callbacktask/",
     "/admin/worker/periodicjob/",
+    "/admin/open311/application/add/",
+    "/admin/open311/pendingrequest/",
+    "/admin/directory/question/add/",
 ]
 
 

@@ -267,3 +267,31 @@ def test_posting_too_fast_gets_a_429_that_says_why(city, client, key, settings):
     # the city's language when the app asks for none
     assert refused["Retry-After"] == "60" and "сачекајте минут" in refused.json()[0]["description"]
     assert Case.objects.count() == 2
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_a_moderated_category_hands_out_a_token_until_an_operator_approves(city, client, key, fmt):
+    from civicline.open311.models import PendingRequest
+    from civicline.open311.services import pending_approve
+
+    city.street_light.moderated = True
+    city.street_light.save()
+
+    response = post(client, key)
+    [row] = response.json()
+    assert response.status_code == 201 and "service_request_id" not in row
+    assert Case.objects.count() == 0
+    waiting = parse(client.get(f"/open311/v2/tokens/{row['token']}.{fmt}"))
+    if fmt == "json":
+        assert waiting == [{"service_request_id": "", "token": row["token"]}]
+
+    case = pending_approve(pending=PendingRequest.objects.get())
+
+    approved = parse(client.get(f"/open311/v2/tokens/{row['token']}.{fmt}"))
+    if fmt == "json":
+        assert approved[0]["service_request_id"] == case.reference
+    else:
+        assert approved.findtext("request/service_request_id") == case.reference
+    assert case.reporter.phone == "+381641234567" and case.channel == Channel.MOBILE_APP
+    assert client.get(f"/open311/v2/tokens/nope.{fmt}").status_code == 404
+    assert post(client, key, phone="12").status_code == 400  # refused now, not at approval
