@@ -121,3 +121,24 @@ def test_the_api_docs_need_a_login_and_load_nothing_from_outside(city, login, cl
     assert client.get("/api/v1/docs").status_code == 302
     page = login(city.operator).get("/api/v1/docs").content.decode()
     assert "swagger-ui-bundle.js" in page and "cdn." not in page
+
+
+def test_the_api_answers_the_categorys_questions(city, client, bearer):
+    from civicline.cases.models import Answer
+    from civicline.directory.models import Question
+
+    Question.objects.create(
+        category=city.street_light,
+        code="stub",
+        required=True,
+        description="Стуб",
+        datatype="number",
+    )
+    headers = bearer(city.operator)
+    missing = client.post("/api/v1/cases", CASE, content_type="application/json", **headers)
+    answered = client.post(
+        "/api/v1/cases", {**CASE, "answers": {"stub": ["112"]}}, content_type="application/json",
+        **headers,
+    )  # fmt: skip
+    assert missing.status_code == 400 and "stub" in missing.json()["errors"]
+    assert answered.status_code == 201 and Answer.objects.get().value == "112"

@@ -93,6 +93,9 @@ class CaseIn(Schema):
     longitude: Decimal | None = Field(None, ge=-180, le=180)
     reporter: ReporterIn | None = None
     answer: str = Field("", max_length=DESCRIPTION_MAX)
+    answers: dict[str, list[str]] = Field(
+        default_factory=dict, description="the category's extra questions, by question code"
+    )
 
 
 class StatusIn(Schema):
@@ -174,6 +177,7 @@ def register_case(request, payload: CaseIn):
         latitude=payload.latitude,
         longitude=payload.longitude,
         answer=payload.answer,
+        answers=payload.answers,
     )
     return HttpStatus(201, _detail(request, case))
 
