@@ -170,7 +170,7 @@ def fill_open(city: City, target: int) -> tuple[int, float]:
     from django.db import transaction
     from django.utils import timezone
 
-    from civicline.cases.models import Case, CaseEvent, EventKind, Status
+    from civicline.cases.models import Case, CaseEvent, Status
     from civicline.deadlines.models import CallbackTask, CaseDeadline, Escalation
     from civicline.directory.models import CaseKind
 
@@ -219,30 +219,9 @@ def fill_open(city: City, target: int) -> tuple[int, float]:
                 )
             Case.objects.bulk_create(cases, batch_size=1000)
 
-            events, deadlines, rungs, callbacks = [], [], [], []
+            events = intake.history(cases, changed_at=lambda c: c.created_at + timedelta(minutes=5))
+            deadlines, rungs, callbacks = [], [], []
             for case in cases:
-                common = {"case": case, "organisation_id": case.organisation_id}
-                events.append(
-                    CaseEvent(
-                        at=case.created_at,
-                        actor=case.registered_by,
-                        kind=EventKind.REGISTERED,
-                        new_value=case.reference,
-                        status=Status.REGISTERED,
-                        **common,
-                    )
-                )
-                if case.status != Status.REGISTERED:
-                    events.append(
-                        CaseEvent(
-                            at=case.created_at + timedelta(minutes=5),
-                            kind=EventKind.STATUS_CHANGED,
-                            old_value=Status.REGISTERED,
-                            new_value=case.status,
-                            status=case.status,
-                            **common,
-                        )
-                    )
                 due = now + timedelta(days=rng.uniform(1, 30))
                 span = due - case.created_at
                 deadlines.append(CaseDeadline(case=case, resolution_due=due))
