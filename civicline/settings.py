@@ -191,3 +191,11 @@ OPEN311_POSTS_PER_MINUTE_PER_KEY = config.env_int("CIVICLINE_OPEN311_POSTS_PER_M
 OPEN311_POSTS_PER_MINUTE_PER_ADDRESS = config.env_int(
     "CIVICLINE_OPEN311_POSTS_PER_MINUTE_PER_ADDRESS", 20
 )
+
+# Photos sent with cases: the largest file accepted, and the largest image in pixels (a
+# small file can decode into a huge image).
+PHOTO_MAX_BYTES = config.env_int("CIVICLINE_PHOTO_MAX_MB", 10, minimum=1) * 2**20
+PHOTO_MAX_PIXELS = 40_000_000
+PHOTOS_PER_CASE = 5
+# Uploads bigger than this are written to a temporary file instead of kept in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 2**20

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from civicline.api import api
+from civicline.cases import views as case_views
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
@@ -11,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("open311/v2/", include("civicline.open311.urls")),
+    path("photos/<uuid:key>.jpg", case_views.photo, name="photo"),
     path("notifications/", include("civicline.notifications.urls")),
     path("", include("civicline.desk.urls")),
 ]

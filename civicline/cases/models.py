@@ -1,7 +1,10 @@
-"""The case (a citizen's appeal), its reporter and its append-only history."""
+"""The case (a citizen's appeal), its reporter, its photos and its append-only history."""
+
+import uuid
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from civicline.directory.models import Area, CaseKind, Category, Organisation, Question
@@ -158,6 +161,7 @@ class EventKind(models.TextChoices):
     CHASED = "chased", _("Chased")
     DELAYED = "delayed", _("Citizen told of a delay")
     CALLBACK = "callback", _("Called back")
+    PHOTO = "photo", _("Photo added")
 
 
 class CaseEvent(models.Model):
@@ -209,3 +213,48 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.question_id}: {self.value[:40]}"
+
+
+class PhotoStage(models.TextChoices):
+    REPORT = "report", _("With the report")
+    BEFORE = "before", _("Before")
+    AFTER = "after", _("After")
+
+
+class Photo(models.Model):
+    """A photo of the problem. The published copy (resized, without metadata) is what the
+    public sees, at an unguessable address; the original stays with staff. A photo that
+    a reporting app only links to has an external address and no files."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="photos")
+    stage = models.CharField(_("stage"), max_length=10, choices=PhotoStage.choices)
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    original = models.FileField(_("original"), upload_to="photos/originals/%Y/%m/", blank=True)
+    published = models.FileField(_("published copy"), upload_to="photos/public/%Y/%m/", blank=True)
+    external_url = models.URLField(_("address of the photo"), max_length=500, blank=True)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    is_public = models.BooleanField(_("public"), default=True)
+    # When and where the phone took it, when the browser said so: for staff only.
+    taken_at = models.DateTimeField(_("taken"), null=True, blank=True)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("added"))
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.stage} {self.key}"
+
+    @property
+    def public_path(self) -> str:
+        """Where the public copy is served (site-relative), or the app's own address."""
+        if self.external_url:
+            return self.external_url
+        return reverse("photo", kwargs={"key": self.key})

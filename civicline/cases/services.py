@@ -1,5 +1,6 @@
 """The operations on cases. Each runs in one transaction and writes its CaseEvent with it."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -7,6 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -21,10 +23,13 @@ from civicline.cases.models import (
     CaseEvent,
     Channel,
     EventKind,
+    Photo,
+    PhotoStage,
     ReferenceCounter,
     Reporter,
     Status,
 )
+from civicline.cases.photos import CheckedPhoto, is_web_address
 from civicline.deadlines import services as deadline_services
 from civicline.directory.models import Area, CaseKind, Category, Organisation
 from civicline.directory.phones import PhoneError, phone_to_e164
@@ -148,8 +153,11 @@ def case_register(
     reporter: Reporter | None = None,
     answer: str = "",
     answers: dict[str, list[str]] | None = None,
+    photos: Sequence[CheckedPhoto] = (),
+    media_url: str = "",
 ) -> Case:
-    """Register a case and route it to the competent organisation.
+    """Register a case and route it to the competent organisation, with the reporter's
+    photos (checked by `photos.photo_check`) or the address of a photo an app keeps.
 
     With `answer`, an information request answered on the spot is registered and resolved
     in the same transaction: the contact center itself was competent to answer.
@@ -173,6 +181,10 @@ def case_register(
         errors["latitude"] = _("Give both latitude and longitude, or neither.")
     if answer and kind != CaseKind.INFORMATION:
         errors["answer"] = _("Only an information request can be answered on the spot.")
+    if len(photos) + bool(media_url) > settings.PHOTOS_PER_CASE:
+        errors["photos"] = _("Send at most %(n)d photos.") % {"n": settings.PHOTOS_PER_CASE}
+    if media_url and not is_web_address(media_url):
+        errors["media_url"] = _("The photo's address must be an http or https address.")
     if errors:
         raise ValidationError(errors)
     answer = _clean_note(answer, field="answer")
@@ -198,6 +210,12 @@ def case_register(
     Answer.objects.bulk_create(
         Answer(case=case, question=question, value=value) for question, value in checked.items()
     )
+    for photo in photos:
+        _photo_store(case, photo, stage=PhotoStage.REPORT, actor=actor)
+    if media_url:
+        Photo.objects.create(
+            case=case, stage=PhotoStage.REPORT, external_url=media_url, created_at=now
+        )
     _event(case, actor=actor, kind=EventKind.REGISTERED, new=case.reference)
     if answer:
         case.status = Status.RESOLVED
@@ -212,6 +230,63 @@ def case_register(
             is_public=True,
         )
     return case
+
+
+def _photo_store(
+    case: Case,
+    photo: CheckedPhoto,
+    *,
+    stage: str,
+    actor: AbstractBaseUser | None,
+    **where_and_when,
+) -> Photo:
+    stored = Photo(
+        case=case,
+        stage=stage,
+        width=photo.width,
+        height=photo.height,
+        uploaded_by=actor,
+        created_at=case.updated_at,
+        **where_and_when,
+    )
+    # Files written before a rollback stay behind unreferenced; they hold nothing public.
+    stored.original.save(f"{stored.key}.{photo.extension}", ContentFile(photo.original), save=False)
+    stored.published.save(f"{stored.key}.jpg", ContentFile(photo.published), save=False)
+    stored.save()
+    return stored
+
+
+@transaction.atomic
+def case_add_photo(
+    *,
+    case: Case,
+    photo: CheckedPhoto,
+    stage: str,
+    actor: AbstractBaseUser | None,
+    is_public: bool = True,
+    taken_at: datetime | None = None,
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+) -> Photo:
+    """A photo of the problem, before or after the work, on the case's timeline."""
+    if stage not in PhotoStage.values:
+        raise ValidationError({"stage": _("Choose before or after.")})
+    case = _touched(case)
+    if case.photos.count() >= settings.PHOTOS_PER_CASE * 4:
+        raise ValidationError({"photo": _("This case has as many photos as it can take.")})
+    case.save(update_fields=["updated_at"])
+    stored = _photo_store(
+        case,
+        photo,
+        stage=stage,
+        actor=actor,
+        is_public=is_public,
+        taken_at=taken_at,
+        latitude=latitude,
+        longitude=longitude,
+    )
+    _event(case, actor=actor, kind=EventKind.PHOTO, new=stage, is_public=is_public)
+    return stored
 
 
 @transaction.atomic

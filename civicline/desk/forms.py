@@ -4,7 +4,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from civicline.cases.models import DESCRIPTION_MAX, Channel, Status
+from civicline.cases.forms import PhotosField
+from civicline.cases.models import DESCRIPTION_MAX, Channel, PhotoStage, Status
 from civicline.directory.models import Area, CaseKind, Category, Organisation
 
 
@@ -36,6 +37,7 @@ class RegisterCaseForm(forms.Form):
     longitude = forms.DecimalField(
         label=_("Longitude"), required=False, min_value=-180, max_value=180, decimal_places=6
     )
+    photos = PhotosField(label=_("Photos (sent by the citizen)"))
     answer = forms.CharField(
         label=_("Answered on the spot"),
         help_text=_("For an information request you answered now: what you told the citizen."),
@@ -58,6 +60,22 @@ class StatusForm(forms.Form):
 class NoteForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=DESCRIPTION_MAX, widget=forms.Textarea)
     is_public = forms.BooleanField(label=_("The citizen may be told this"), required=False)
+
+
+class PhotoForm(forms.Form):
+    stage = forms.ChoiceField(
+        label=_("Photo"),
+        choices=[
+            (PhotoStage.BEFORE, _("Before the work")),
+            (PhotoStage.AFTER, _("After the work")),
+        ],
+    )
+    photos = PhotosField(label=_("Files"), required=True)
+    is_public = forms.BooleanField(
+        label=_("The citizen may see it (published without location data)"),
+        required=False,
+        initial=True,
+    )
 
 
 class WaitForm(forms.Form):

@@ -1,6 +1,7 @@
 """Staff pages. Each view parses, checks access through cases.access, calls one service,
 and renders."""
 
+import mimetypes
 from functools import wraps
 
 from django.contrib import messages
@@ -31,6 +32,7 @@ from civicline.desk.forms import (
     CaseFilterForm,
     ChaseForm,
     NoteForm,
+    PhotoForm,
     RegisterCaseForm,
     StatusForm,
     TransferForm,
@@ -89,7 +91,9 @@ def _form_errors_from(form, error: ValidationError) -> None:
 
 @contact_center
 def desk(request: HttpRequest) -> HttpResponse:
-    form = RegisterCaseForm(request.POST or None, initial={"phone": request.GET.get("phone", "")})
+    form = RegisterCaseForm(
+        request.POST or None, request.FILES or None, initial={"phone": request.GET.get("phone", "")}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -112,6 +116,7 @@ def desk(request: HttpRequest) -> HttpResponse:
                 longitude=data["longitude"],
                 answer=data["answer"],
                 answers=answers_from_form(request.POST),
+                photos=data["photos"],
             )
         except ValidationError as error:
             _form_errors_from(form, error)
@@ -194,6 +199,8 @@ def _case_context(request: HttpRequest, case, **forms) -> dict:
         "wait_form": forms.get("wait_form") or WaitForm(),
         "deadline": getattr(case, "deadline", None),
         "answers": case.answers.select_related("question"),
+        "photos": case.photos.all(),
+        "photo_form": forms.get("photo_form") or PhotoForm(),
     }
     if context["show_reporter"] and case.reporter_id:
         context["reporter"] = case.reporter
@@ -265,6 +272,47 @@ def case_note(request: HttpRequest, reference: str) -> HttpResponse:
             messages.success(request, _("Note added."))
             return redirect("case", reference=case.reference)
     return _rerender_with_errors(request, case, note_form=form)
+
+
+@any_staff
+@require_POST
+def case_photo(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_for_user(request.profile, reference)
+    if not can_write(request.profile, case):
+        raise PermissionDenied
+    form = PhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            for photo in form.cleaned_data["photos"]:
+                services.case_add_photo(
+                    case=case,
+                    photo=photo,
+                    stage=form.cleaned_data["stage"],
+                    actor=request.user,
+                    is_public=form.cleaned_data["is_public"],
+                )
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("Photo added."))
+            return redirect("case", reference=case.reference)
+    return _rerender_with_errors(request, case, photo_form=form)
+
+
+@any_staff
+@require_GET
+def case_photo_file(request: HttpRequest, reference: str, key, original: bool) -> HttpResponse:
+    """A case's photo for staff who may see the case: the published copy, or the original
+    with the phone's metadata."""
+    case = case_for_user(request.profile, reference)
+    photo = get_object_or_404(case.photos.exclude(published=""), key=key)
+    file = photo.original if original else photo.published
+    with file.open("rb") as opened:
+        content = opened.read()
+    kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+    response = HttpResponse(content, content_type=kind)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @any_staff

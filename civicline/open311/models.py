@@ -52,6 +52,8 @@ class PendingRequest(models.Model):
     token = models.CharField(_("token"), max_length=40, unique=True)
     application = models.ForeignKey(Application, on_delete=models.PROTECT)
     data = models.JSONField(_("report"))
+    # The photo as the app sent it (already checked); published when the case is made.
+    media = models.FileField(_("photo"), upload_to="photos/pending/", blank=True)
     received_at = models.DateTimeField(_("received"), auto_now_add=True)
     case = models.OneToOneField(
         "cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from django.db.models import Prefetch, Q, QuerySet
 
 from civicline import clock
-from civicline.cases.models import OPEN_STATUSES, Case, CaseEvent, EventKind
+from civicline.cases.models import OPEN_STATUSES, Case, CaseEvent, EventKind, Photo
 from civicline.directory.models import CaseKind, Category
 
 DEFAULT_WINDOW = timedelta(days=90)
@@ -76,6 +76,12 @@ def _public_notes() -> Prefetch:
     )
 
 
+def _public_photos() -> Prefetch:
+    return Prefetch(
+        "photos", queryset=Photo.objects.filter(is_public=True), to_attr="public_photos"
+    )
+
+
 def requests(filters: RequestFilters) -> list[Case]:
     cases = Case.objects.select_related("category", "organisation", "deadline", "area")
     if filters.ids:
@@ -97,13 +103,13 @@ def requests(filters: RequestFilters) -> list[Case]:
             cases = cases.filter(updated_at__lt=filters.updated_before)
     offset = (filters.page - 1) * filters.page_size
     page = cases.order_by("-created_at", "-id")[offset : offset + filters.page_size]
-    return list(page.prefetch_related(_public_notes()))
+    return list(page.prefetch_related(_public_notes(), _public_photos()))
 
 
-def request_row(case: Case, *, extensions: bool = False) -> dict:
-    notes = getattr(case, "public_events", None)
-    if notes is None:
-        notes = list(case.events.filter(is_public=True).exclude(note="").order_by("at", "id"))
+def request_row(case: Case, *, site: str, extensions: bool = False) -> dict:
+    """One request as Open311 shows it; `site` (scheme and host) makes photo addresses whole."""
+    notes = case.public_events
+    photos = [p.public_path if p.external_url else site + p.public_path for p in case.public_photos]
     deadline = getattr(case, "deadline", None)
     return {
         "service_request_id": case.reference,
@@ -122,17 +128,17 @@ def request_row(case: Case, *, extensions: bool = False) -> dict:
         "zipcode": "",
         "lat": case.latitude,
         "long": case.longitude,
-        "media_url": "",
-    } | ({"extended_attributes": _extended(case, notes)} if extensions else {})
+        "media_url": photos[0] if photos else "",
+    } | ({"extended_attributes": _extended(case, notes, photos)} if extensions else {})
 
 
-def _extended(case: Case, notes: list[CaseEvent]) -> dict:
+def _extended(case: Case, notes: list[CaseEvent], photos: list[str]) -> dict:
     """The common extensions: where the report came from and what the public was told."""
     return {
         "channel": case.channel,
         "area": case.area.name if case.area_id else "",
         "duplicate_of": "",
-        "photos": [],
+        "photos": photos,
         "public_notes": [{"datetime": n.at, "note": n.note} for n in notes],
     }
 

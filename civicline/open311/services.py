@@ -7,6 +7,7 @@ from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from civicline import clock
 from civicline.cases import services as case_services
 from civicline.cases.models import DESCRIPTION_MAX, Case
+from civicline.cases.photos import CheckedPhoto, is_web_address, photo_check
 from civicline.directory.models import CaseKind, Category
 from civicline.directory.phones import PhoneError, phone_to_e164
 from civicline.directory.questions import answers_clean, answers_from_form
@@ -71,11 +73,21 @@ def _location(data) -> tuple[Location | None, list[tuple[int, str]]]:
     return None, [(400, _("A location is required: lat and long, address_string or address_id."))]
 
 
-def request_submit(*, application: Application, data) -> Case | PendingRequest:
+def _media(files) -> tuple[CheckedPhoto | None, list[tuple[int, str]]]:
+    upload = files.get("media") if files else None
+    if upload is None:
+        return None, []
+    try:
+        return photo_check(upload), []
+    except ValidationError as error:
+        return None, [(400, f"media: {m}") for m in error.messages]
+
+
+def request_submit(*, application: Application, data, files=None) -> Case | PendingRequest:
     """Register the service request as a case, routed like any other, or, for a moderated
     category, keep it for an operator and hand out a token. All problems with the request
     are reported together and nothing is stored."""
-    problems: list[tuple[int, str]] = []
+    photo, problems = _media(files)
     code = (data.get("service_code") or "").strip()
     category = Category.objects.filter(code=code, is_active=True).first() if code else None
     if category is None:
@@ -89,17 +101,25 @@ def request_submit(*, application: Application, data) -> Case | PendingRequest:
         raise Open311Error(400, problems)
     if category.moderated:
         _check_before_moderation(category, data)
-        return PendingRequest.objects.create(
+        pending = PendingRequest(
             token=secrets.token_hex(16),
             application=application,
             data={name: data.getlist(name) for name in data if name != "api_key"},
         )
-    return _register(application, category, location, description, data)
+        if photo:
+            pending.media.save(f"{pending.token}.{photo.extension}", ContentFile(photo.original),
+                               save=False)  # fmt: skip
+        pending.save()
+        return pending
+    return _register(application, category, location, description, data, photo)
 
 
 def _check_before_moderation(category: Category, data) -> None:
     """What registration would refuse is refused now, not when the operator approves."""
     problems = []
+    media_url = (data.get("media_url") or "").strip()
+    if media_url and not is_web_address(media_url):
+        problems.append((400, _("The photo's address must be an http or https address.")))
     phone = (data.get("phone") or "").strip()
     if phone:
         try:
@@ -114,7 +134,7 @@ def _check_before_moderation(category: Category, data) -> None:
         raise Open311Error(400, problems)
 
 
-def _register(application, category, location, description, data) -> Case:
+def _register(application, category, location, description, data, photo=None) -> Case:
     kind = next((k for k in (CaseKind.COMPLAINT, CaseKind.REQUEST) if k in category.allowed_kinds),
                 category.allowed_kinds[0])  # fmt: skip
     name = " ".join(p for p in (data.get("first_name", ""), data.get("last_name", "")) if p)
@@ -137,6 +157,8 @@ def _register(application, category, location, description, data) -> Case:
             latitude=location.latitude,
             longitude=location.longitude,
             answers=answers_from_form(data),
+            photos=[photo] if photo else [],
+            media_url=(data.get("media_url") or "").strip(),
         )
     except ValidationError as error:
         messages = error.messages if not hasattr(error, "error_dict") else [
@@ -184,8 +206,12 @@ def pending_approve(*, pending: PendingRequest) -> Case:
     category = Category.objects.get(code=data.get("service_code"))
     location, _unused = _location(data)
     description = (data.get("description") or "").strip()
+    photo = None
+    if pending.media:
+        with pending.media.open("rb") as media:
+            photo = photo_check(media)
     try:
-        case = _register(pending.application, category, location, description, data)
+        case = _register(pending.application, category, location, description, data, photo)
     except Open311Error as error:
         raise ValidationError([text for _code, text in error.problems]) from None
     pending.case = case

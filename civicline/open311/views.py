@@ -85,6 +85,10 @@ def service_definition(request: HttpRequest, code: str, fmt: str) -> HttpRespons
     )
 
 
+def _site(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
 def _split(raw: str | None) -> tuple[str, ...]:
     return tuple(part.strip() for part in (raw or "").split(",") if part.strip())
 
@@ -143,7 +147,9 @@ def request_list(request: HttpRequest, fmt: str) -> HttpResponse:
         services.rate_limit(
             bucket=f"key:{application.pk}", limit=settings.OPEN311_POSTS_PER_MINUTE_PER_KEY
         )
-        made = services.request_submit(application=application, data=request.POST)
+        made = services.request_submit(
+            application=application, data=request.POST, files=request.FILES
+        )
         if isinstance(made, PendingRequest):
             notice = _("The report is checked by an operator before it is registered.")
             row = {"token": made.token, "service_notice": notice, "account_id": ""}
@@ -152,7 +158,8 @@ def request_list(request: HttpRequest, fmt: str) -> HttpResponse:
         return render([row], fmt=fmt, root="service_requests", item="request", status=201)
     extensions = request.GET.get("extensions") == "true"
     found = selectors.requests(_filters(request))
-    rows = [selectors.request_row(case, extensions=extensions) for case in found]
+    site = _site(request)
+    rows = [selectors.request_row(case, site=site, extensions=extensions) for case in found]
     return render(rows, fmt=fmt, root="service_requests", item="request", item_names=LISTS)
 
 
@@ -161,7 +168,8 @@ def request_detail(request: HttpRequest, reference: str, fmt: str) -> HttpRespon
     found = selectors.requests(selectors.RequestFilters(ids=(reference,)))
     if not found:
         raise Open311Error(404, [(404, _("Unknown service_request_id."))])
-    row = selectors.request_row(found[0], extensions=request.GET.get("extensions") == "true")
+    extensions = request.GET.get("extensions") == "true"
+    row = selectors.request_row(found[0], site=_site(request), extensions=extensions)
     return render([row], fmt=fmt, root="service_requests", item="request", item_names=LISTS)
 
 

@@ -295,3 +295,63 @@ def test_a_moderated_category_hands_out_a_token_until_an_operator_approves(city,
     assert case.reporter.phone == "+381641234567" and case.channel == Channel.MOBILE_APP
     assert client.get(f"/open311/v2/tokens/nope.{fmt}").status_code == 404
     assert post(client, key, phone="12").status_code == 400  # refused now, not at approval
+
+
+def test_a_photo_is_published_without_gps_and_listed_with_the_request(city, client, key):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.photos import gps_of, jpeg_with_gps
+
+    media = SimpleUploadedFile("IMG_0042.jpg", jpeg_with_gps(), content_type="image/jpeg")
+    [row] = post(client, key, media=media).json()
+
+    [public] = client.get(
+        f"/open311/v2/requests/{row['service_request_id']}.json?extensions=true"
+    ).json()
+    assert public["media_url"].startswith("http://testserver/photos/")
+    assert public["extended_attributes"]["photos"] == [public["media_url"]]
+    photo = client.get(public["media_url"].removeprefix("http://testserver"))
+    assert photo["Content-Type"] == "image/jpeg"
+    assert gps_of(photo.content) == {}
+
+
+def test_a_file_that_is_not_a_photo_is_refused_and_nothing_is_stored(city, client, key):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    media = SimpleUploadedFile("photo.jpg", b"MZ\x90\x00 an executable", content_type="image/jpeg")
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    response = post(client, key, media=media, service_code="")
+
+    assert response.status_code == 400
+    assert [e["description"] for e in response.json()] == [
+        "media: This file is not a photo: send a JPEG, PNG or WebP image.",
+        "service_code is missing or unknown.",
+    ]
+    assert Case.objects.count() == 0 and Reporter.objects.count() == 0
+
+
+def test_a_photo_the_app_keeps_is_linked_not_fetched(city, client, key):
+    link = "https://app.example.org/media/42.jpg"
+    [row] = post(client, key, media_url=link).json()
+    [public] = client.get(f"/open311/v2/requests/{row['service_request_id']}.json").json()
+    assert public["media_url"] == link
+
+    refused = post(client, key, media_url="file:///etc/passwd")
+    assert refused.status_code == 400
+    assert refused.json()[0]["description"].startswith("media_url: ")
+
+
+def test_a_moderated_report_keeps_its_photo_until_approved(city, client, key):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from civicline.open311.models import PendingRequest
+    from civicline.open311.services import pending_approve
+    from tests.photos import png
+
+    city.street_light.moderated = True
+    city.street_light.save()
+    media = SimpleUploadedFile("leaf.png", png(), content_type="image/png")
+    assert post(client, key, media=media).status_code == 201
+
+    case = pending_approve(pending=PendingRequest.objects.get())
+    assert [p.width for p in case.photos.all()] == [64]
