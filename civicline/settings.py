@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "civicline.notifications",
     "civicline.worker",
     "civicline.open311",
+    "civicline.portal",
     "civicline.desk",
     "civicline.demo",
 ]
@@ -199,3 +200,27 @@ PHOTO_MAX_PIXELS = 40_000_000
 PHOTOS_PER_CASE = 5
 # Uploads bigger than this are written to a temporary file instead of kept in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 2**20
+
+# The citizen portal's maps: the tile server the citizen's browser loads (any
+# {z}/{x}/{y} server, the city's own or OpenStreetMap's), its attribution, and where the
+# map opens ("latitude,longitude,zoom").
+PORTAL_TILE_URL = config.env_str(
+    "CIVICLINE_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
+PORTAL_TILE_ATTRIBUTION = config.env_str(
+    "CIVICLINE_TILE_ATTRIBUTION",
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
+)
+if not all(part in PORTAL_TILE_URL for part in ("{z}", "{x}", "{y}")):
+    raise ImproperlyConfigured("CIVICLINE_TILE_URL must contain {z}, {x} and {y}")
+try:
+    _lat, _lon, _zoom = config.env_str("CIVICLINE_MAP_CENTRE", "45.2551,19.8452,13").split(",")
+    PORTAL_MAP_CENTRE = {"lat": float(_lat), "lng": float(_lon), "zoom": int(_zoom)}
+except ValueError:
+    raise ImproperlyConfigured(
+        "CIVICLINE_MAP_CENTRE must be latitude,longitude,zoom, e.g. 45.2551,19.8452,13"
+    ) from None
+# Reports from one address per minute, on top of a hidden field only robots fill in.
+PORTAL_REPORTS_PER_MINUTE_PER_ADDRESS = config.env_int(
+    "CIVICLINE_PORTAL_REPORTS_PER_MINUTE", 5, minimum=1
+)

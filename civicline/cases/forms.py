@@ -1,4 +1,4 @@
-"""Form fields for case photos, shared by the staff pages and the citizen's portal."""
+"""Form helpers shared by the staff pages and the citizen's portal."""
 
 from django import forms
 from django.conf import settings
@@ -39,3 +39,12 @@ class PhotosField(forms.FileField):
         if problems:
             raise ValidationError(problems)
         return checked
+
+
+def errors_onto_form(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form, on fields it has or on the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

@@ -1,5 +1,6 @@
 """The case (a citizen's appeal), its reporter, its photos and its append-only history."""
 
+import secrets
 import uuid
 
 from django.conf import settings
@@ -69,8 +70,19 @@ class ReferenceCounter(models.Model):
         return f"{self.year}: {self.last}"
 
 
+def new_tracking_code() -> str:
+    """What the citizen's tracking link carries besides the reference: ten letters and
+    digits that cannot be confused when read out (no 0/O, 1/I/L)."""
+    return "".join(secrets.choice(TRACKING_ALPHABET) for _i in range(10))
+
+
+TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
 class Case(models.Model):
     reference = models.CharField(_("reference"), max_length=20, unique=True)
+    # With the reference, opens the citizen's tracking page; handed to the reporter only.
+    tracking_code = models.CharField(max_length=10, default=new_tracking_code, editable=False)
     kind = models.CharField(_("kind"), max_length=20, choices=CaseKind.choices)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     category = models.ForeignKey(
@@ -162,6 +174,7 @@ class EventKind(models.TextChoices):
     DELAYED = "delayed", _("Citizen told of a delay")
     CALLBACK = "callback", _("Called back")
     PHOTO = "photo", _("Photo added")
+    FOLLOWED = "followed", _("Another citizen reported it too")
 
 
 class CaseEvent(models.Model):
@@ -213,6 +226,26 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.question_id}: {self.value[:40]}"
+
+
+class Follower(models.Model):
+    """A citizen who found their problem already reported and joined the case instead of
+    reporting it again; told what happens like the reporter (anonymous: only counted)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="followers")
+    reporter = models.ForeignKey(
+        Reporter, null=True, blank=True, on_delete=models.PROTECT, related_name="followed"
+    )
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    created_at = models.DateTimeField(_("joined"))
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("follower")
+        verbose_name_plural = _("followers")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.reporter_id or '-'}"
 
 
 class PhotoStage(models.TextChoices):

@@ -1,9 +1,11 @@
 """Queries over cases. Lists select their related rows up front: one query per page, not
 one per row."""
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -165,3 +167,37 @@ def live_changes_for(profile: StaffProfile, *, after_id: int, limit: int = 500) 
 
 def latest_event_id() -> int:
     return CaseEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+EARTH_RADIUS_M = 6_371_000
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine); within a city its error is centimetres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
+
+
+def nearby_open(
+    *, category_id: int, latitude: Decimal, longitude: Decimal, radius_m: int = 150, limit: int = 5
+) -> list[tuple[Case, int]]:
+    """Open cases of the category within `radius_m` of the point, nearest first, with their
+    distance in metres: the "is this it?" a citizen sees before reporting again."""
+    lat, lon = float(latitude), float(longitude)
+    dlat = radius_m / 111_320
+    dlon = dlat / max(math.cos(math.radians(lat)), 0.01)
+
+    def bounds(centre: float, half: float) -> tuple[Decimal, Decimal]:
+        return Decimal(f"{centre - half:.6f}"), Decimal(f"{centre + half:.6f}")
+
+    box = Case.objects.filter(
+        category_id=category_id,
+        status__in=OPEN_STATUSES,
+        latitude__range=bounds(lat, dlat),
+        longitude__range=bounds(lon, dlon),
+    ).select_related("category")[:200]
+    found = [(c, distance_m(lat, lon, float(c.latitude), float(c.longitude))) for c in box]
+    near = sorted((pair for pair in found if pair[1] <= radius_m), key=lambda pair: pair[1])
+    return [(case, round(metres)) for case, metres in near[:limit]]

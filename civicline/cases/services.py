@@ -23,6 +23,7 @@ from civicline.cases.models import (
     CaseEvent,
     Channel,
     EventKind,
+    Follower,
     Photo,
     PhotoStage,
     ReferenceCounter,
@@ -287,6 +288,26 @@ def case_add_photo(
     )
     _event(case, actor=actor, kind=EventKind.PHOTO, new=stage, is_public=is_public)
     return stored
+
+
+@transaction.atomic
+def case_follow(*, case: Case, reporter: ReporterDetails, channel: str) -> Follower | None:
+    """A citizen says an open case is their problem too: they are counted, and told what
+    happens if they left a contact and agreed to it. None if they already follow it."""
+    person = reporter_find_or_create(details=reporter)
+    case = _touched(case)
+    if not case.is_open:
+        raise ValidationError(_("This case is already closed; report the problem anew."))
+    if person and (
+        case.reporter_id == person.pk or case.followers.filter(reporter=person).exists()
+    ):
+        return None
+    case.save(update_fields=["updated_at"])
+    follower = Follower.objects.create(
+        case=case, reporter=person, channel=channel, created_at=case.updated_at
+    )
+    _event(case, actor=None, kind=EventKind.FOLLOWED)
+    return follower
 
 
 @transaction.atomic

@@ -21,6 +21,7 @@ from civicline.cases.access import (
     case_for_user,
     move_forbidden,
 )
+from civicline.cases.forms import errors_onto_form
 from civicline.cases.models import Status
 from civicline.cases.workflow import ACTION_LABELS, note_required
 from civicline.deadlines import selectors as deadline_selectors
@@ -70,23 +71,20 @@ contact_center = staff_page(lambda p: p.is_contact_center)
 supervisors = staff_page(lambda p: p.is_supervisor)
 
 
-@any_staff
 def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect("portal-home")  # citizens come to the city's address too
+    return _staff_home(request)
+
+
+@any_staff
+def _staff_home(request: HttpRequest) -> HttpResponse:
     profile = request.profile
     if profile.is_supervisor:
         return redirect("supervisor")
     if profile.is_contact_center:
         return redirect("desk")
     return redirect("workstation")
-
-
-def _form_errors_from(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form, on fields it has or on the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @contact_center
@@ -119,7 +117,7 @@ def desk(request: HttpRequest) -> HttpResponse:
                 photos=data["photos"],
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            errors_onto_form(form, error)
         else:
             messages.success(
                 request,
@@ -165,7 +163,7 @@ def category_questions(request: HttpRequest) -> HttpResponse:
     raw = request.GET.get("category", "")
     category = Category.objects.filter(pk=raw, is_active=True).first() if raw.isdigit() else None
     questions = category.questions.prefetch_related("choices") if category else []
-    return render(request, "desk/_questions.html", {"questions": questions})
+    return render(request, "directory/_questions.html", {"questions": questions})
 
 
 @any_staff
@@ -242,7 +240,7 @@ def case_status(request: HttpRequest, reference: str) -> HttpResponse:
                     case=case, to=target, actor=request.user, note=form.cleaned_data["note"]
                 )
             except ValidationError as error:
-                _form_errors_from(form, error)
+                errors_onto_form(form, error)
             else:
                 messages.success(
                     request, _("Status changed to “%(s)s”.") % {"s": Status(target).label}
@@ -267,7 +265,7 @@ def case_note(request: HttpRequest, reference: str) -> HttpResponse:
                 is_public=form.cleaned_data["is_public"],
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            errors_onto_form(form, error)
         else:
             messages.success(request, _("Note added."))
             return redirect("case", reference=case.reference)
@@ -292,7 +290,7 @@ def case_photo(request: HttpRequest, reference: str) -> HttpResponse:
                     is_public=form.cleaned_data["is_public"],
                 )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            errors_onto_form(form, error)
         else:
             messages.success(request, _("Photo added."))
             return redirect("case", reference=case.reference)
@@ -331,7 +329,7 @@ def case_transfer_view(request: HttpRequest, reference: str) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            errors_onto_form(form, error)
         else:
             messages.success(
                 request,
@@ -423,7 +421,7 @@ def case_wait(request: HttpRequest, reference: str) -> HttpResponse:
                     case=case, actor=request.user, note=form.cleaned_data["note"]
                 )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            errors_onto_form(form, error)
         else:
             return redirect("case", reference=case.reference)
     return _rerender_with_errors(request, case, wait_form=form)

@@ -140,6 +140,15 @@ class Category(models.Model):
         field = {"sr-latn": "name_sr_latn", "bg": "name_bg", "uk": "name_uk", "en": "name_en"}
         return getattr(self, field.get(language, "name_sr")) or self.name_sr
 
+    @property
+    def citizen_kind(self) -> str | None:
+        """The kind a citizen's own report becomes (from an app or the portal); None for
+        categories that only take information requests, which are asked by phone."""
+        for kind in (CaseKind.COMPLAINT, CaseKind.REQUEST, CaseKind.SUGGESTION):
+            if kind in self.allowed_kinds:
+                return kind
+        return None
+
     def clean(self) -> None:
         unknown = set(self.allowed_kinds or []) - set(CaseKind.values)
         if unknown or not self.allowed_kinds:

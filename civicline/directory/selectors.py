@@ -87,3 +87,10 @@ def category_search(query: str, *, kind: str | None = None) -> QuerySet[Category
         ids = [c.id for c in categories if kind in c.allowed_kinds]
         categories = categories.filter(id__in=ids)
     return categories.select_related("default_organisation")
+
+
+def reportable_categories() -> list[Category]:
+    """What citizens can report themselves (the portal, Open311): active categories that
+    take more than information requests."""
+    active = Category.objects.filter(is_active=True).select_related("default_organisation")
+    return [category for category in active if category.citizen_kind]

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from civicline import clock
-from civicline.cases.models import Case, CaseEvent, EventKind, Status
+from civicline.cases.models import Case, CaseEvent, EventKind, Reporter, Status
 from civicline.directory.models import Organisation
 from civicline.notifications import tasks
 from civicline.notifications.models import (
@@ -71,50 +71,59 @@ def _send_after_commit(notifications: list[Notification]) -> None:
 
 
 @transaction.atomic(savepoint=False)
-def notify_reporter(*, event: CaseEvent) -> list[Notification]:
-    """Queue what the case's reporter is told about `event`: an SMS if they gave a phone,
-    an e-mail if they gave an address, in their language, at most one each per event.
+def _citizens_to_tell(case: Case) -> list[Reporter]:
+    """The reporter and the citizens who joined the case, if they agreed to be contacted."""
+    people = [case.reporter] if case.reporter_id else []
+    people += [f.reporter for f in case.followers.select_related("reporter") if f.reporter_id]
+    unique = {person.pk: person for person in people if person.consent_to_contact}
+    return list(unique.values())
 
-    Nothing for anonymous cases, reporters who did not consent to be contacted, events
+
+def notify_reporter(*, event: CaseEvent) -> list[Notification]:
+    """Queue what the case's reporter (and whoever joined the case) is told about `event`:
+    an SMS to a phone, an e-mail to an address, in their language, at most one per address
+    per event.
+
+    Nothing for anonymous citizens, citizens who did not consent to be contacted, events
     citizens are not told about, or events that are no longer news.
     """
     notice = notice_for(event)
+    if notice is None or event.at < timezone.now() - NEWS_WINDOW:
+        return []
     case = event.case
-    reporter = case.reporter
-    if notice is None or reporter is None or not reporter.consent_to_contact:
-        return []
-    if event.at < timezone.now() - NEWS_WINDOW:
-        return []
-    addresses = {Channel.SMS: reporter.phone, Channel.EMAIL: reporter.email}
-    already = set(Notification.objects.filter(event=event).values_list("channel", flat=True))
-    wanted = {channel: to for channel, to in addresses.items() if to and channel not in already}
-    if not wanted:
-        return []
-    texts = render_notice(
-        notice=notice,
-        event=event,
-        language=reporter.language,
-        latin_ascii=Channel.SMS in wanted and _latin_ascii(case.organisation),
-    )
-    now = clock.now()
-    created = [
-        Notification.objects.create(
-            case=case,
-            event=event,
+    already = set(Notification.objects.filter(event=event).values_list("channel", "to"))
+    created = []
+    for reporter in _citizens_to_tell(case):
+        addresses = {Channel.SMS: reporter.phone, Channel.EMAIL: reporter.email}
+        wanted = {ch: to for ch, to in addresses.items() if to and (ch, to) not in already}
+        if not wanted:
+            continue
+        already |= set(wanted.items())
+        texts = render_notice(
             notice=notice,
-            recipient=Recipient.REPORTER,
-            channel=channel,
-            to=to,
-            language=texts[channel].language,
-            subject=texts[channel].subject,
-            body=texts[channel].body,
-            segments=texts[channel].segments,
-            next_attempt_at=now,
-            created_at=now,
+            event=event,
+            language=reporter.language,
+            latin_ascii=Channel.SMS in wanted and _latin_ascii(case.organisation),
         )
-        for channel, to in wanted.items()
-        if channel in texts
-    ]
+        now = clock.now()
+        created += [
+            Notification.objects.create(
+                case=case,
+                event=event,
+                notice=notice,
+                recipient=Recipient.REPORTER,
+                channel=channel,
+                to=to,
+                language=texts[channel].language,
+                subject=texts[channel].subject,
+                body=texts[channel].body,
+                segments=texts[channel].segments,
+                next_attempt_at=now,
+                created_at=now,
+            )
+            for channel, to in wanted.items()
+            if channel in texts
+        ]
     _send_after_commit(created)
     return created
 

@@ -7,7 +7,8 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from civicline import clock
 from civicline.cases.models import OPEN_STATUSES, Case, CaseEvent, EventKind, Photo
-from civicline.directory.models import CaseKind, Category
+from civicline.directory.models import Category
+from civicline.directory.selectors import reportable_categories
 
 DEFAULT_WINDOW = timedelta(days=90)
 MAX_PAGE_SIZE = 1000
@@ -15,8 +16,7 @@ MAX_PAGE_SIZE = 1000
 
 def services() -> QuerySet[Category]:
     """What citizens can report: active categories that take more than information requests."""
-    active = Category.objects.filter(is_active=True)
-    reportable = [c.id for c in active if set(c.allowed_kinds) - {CaseKind.INFORMATION}]
+    reportable = [category.id for category in reportable_categories()]
     return (
         Category.objects.filter(id__in=reportable)
         .select_related("default_organisation")

@@ -16,7 +16,7 @@ from civicline import clock
 from civicline.cases import services as case_services
 from civicline.cases.models import DESCRIPTION_MAX, Case
 from civicline.cases.photos import CheckedPhoto, is_web_address, photo_check
-from civicline.directory.models import CaseKind, Category
+from civicline.directory.models import Category
 from civicline.directory.phones import PhoneError, phone_to_e164
 from civicline.directory.questions import answers_clean, answers_from_form
 from civicline.open311.models import Application, PendingRequest, RateWindow
@@ -90,7 +90,7 @@ def request_submit(*, application: Application, data, files=None) -> Case | Pend
     photo, problems = _media(files)
     code = (data.get("service_code") or "").strip()
     category = Category.objects.filter(code=code, is_active=True).first() if code else None
-    if category is None:
+    if category is None or not category.citizen_kind:  # information-only: not a service
         problems.append((400, _("service_code is missing or unknown.")))
     location, location_problems = _location(data)
     problems += location_problems
@@ -135,8 +135,6 @@ def _check_before_moderation(category: Category, data) -> None:
 
 
 def _register(application, category, location, description, data, photo=None) -> Case:
-    kind = next((k for k in (CaseKind.COMPLAINT, CaseKind.REQUEST) if k in category.allowed_kinds),
-                category.allowed_kinds[0])  # fmt: skip
     name = " ".join(p for p in (data.get("first_name", ""), data.get("last_name", "")) if p)
     contact = case_services.ReporterDetails(
         name=name.strip()[:200],
@@ -149,7 +147,7 @@ def _register(application, category, location, description, data, photo=None) ->
         return case_services.case_intake(
             reporter=contact,
             actor=None,
-            kind=kind,
+            kind=category.citizen_kind,
             channel=application.channel,
             category=category,
             description=description or category.name,

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from civicline.portal import views
+
+urlpatterns = [
+    path("", views.home, name="portal-home"),
+    path("report/", views.report, name="portal-report"),
+    path("report/questions/", views.questions, name="portal-questions"),
+    path("report/nearby/", views.nearby, name="portal-nearby"),
+    path("report/<str:reference>/join/", views.join, name="portal-join"),
+    path("track/", views.track_find, name="portal-track-find"),
+    path("track/<str:reference>/<str:code>/", views.track, name="portal-track"),
+]
