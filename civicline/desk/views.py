@@ -202,6 +202,10 @@ def _case_context(request: HttpRequest, case, **forms) -> dict:
     }
     if context["show_reporter"] and case.reporter_id:
         context["reporter"] = case.reporter
+    followers = list(case.followers.select_related("reporter"))
+    context["followers_count"] = len(followers)
+    if context["show_reporter"]:
+        context["followers"] = [f.reporter for f in followers if f.reporter_id]
     return context
 
 

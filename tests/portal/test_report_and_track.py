@@ -152,3 +152,16 @@ def test_joining_a_case_counts_the_citizen_and_tells_them_what_happens(city, cit
         {"name": "Мира", "email": "mira@example.org", "consent_to_contact": "on"},
     )
     assert again.status_code == 302 and Follower.objects.filter(case=case).count() == 1
+
+
+def test_staff_see_how_many_joined_and_only_the_contact_center_sees_who(
+    city, citizen, register, login
+):
+    case = register()
+    citizen.post(f"/portal/report/{case.reference}/join/", {"name": "Мира Мирић"})
+    citizen.post(f"/portal/report/{case.reference}/join/", {"anonymous": "on"})
+
+    operator_page = login(city.operator).get(f"/cases/{case.reference}/").content.decode()
+    assert "2 more citizens" in operator_page and "Мира Мирић" in operator_page
+    officer_page = login(city.lighting_officer).get(f"/cases/{case.reference}/").content.decode()
+    assert "2 more citizens" in officer_page and "Мира Мирић" not in officer_page
