@@ -185,6 +185,11 @@ if max(SMS_HTTP["timeout"], EMAIL_TIMEOUT) >= NOTIFICATIONS_LEASE_SECONDS:
         "CIVICLINE_EMAIL_TIMEOUT"
     )
 
+# The address citizens reach civicline at, for links in messages (no trailing slash).
+SITE_URL = config.env_str("CIVICLINE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured("CIVICLINE_SITE_URL must start with http:// or https://")
+
 # Open311 GeoReport v2
 OPEN311_JURISDICTION = config.env_str("CIVICLINE_OPEN311_JURISDICTION", "novisad.rs")
 OPEN311_CONTACT = config.env_str("CIVICLINE_OPEN311_CONTACT", "Контакт центар, 0800 021 021")

@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.template import Context, Template, TemplateSyntaxError
+from django.urls import reverse
 from django.utils import translation
 from django.utils.text import Truncator
 
@@ -53,6 +54,9 @@ def _context(event: CaseEvent, channel: str) -> dict:
         "note": note,
         "category": case.category.name,
         "organisation": case.organisation.name,
+        # Whoever gets the case's messages may follow it: the link shows public facts only.
+        "tracking_url": settings.SITE_URL
+        + reverse("portal-track", kwargs={"reference": case.reference, "code": case.tracking_code}),
     }
 
 

@@ -120,3 +120,13 @@ def test_serbian_becomes_plain_gsm_latin():
     text = to_gsm_latin("Ђурђевдан: ћевапи, „чај“ и ЉУБАВ… Šćepan Žižić")
     assert text == 'Djurdjevdan: cevapi, "caj" i LJUBAV... Scepan Zizic'
     assert is_gsm7(text)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_registration_email_links_to_the_tracking_page(report, language, settings, client):
+    settings.SITE_URL = "https://prijave.novisad.rs"
+    case = report(language=language)
+    email = Notification.objects.get(case=case, channel=Channel.EMAIL)
+    link = f"https://prijave.novisad.rs/portal/track/{case.reference}/{case.tracking_code}/"
+    assert link in email.body
+    assert client.get(link.removeprefix("https://prijave.novisad.rs")).status_code == 200
