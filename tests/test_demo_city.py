@@ -23,6 +23,10 @@ def test_the_demo_city_loads_once_with_everything_a_user_meets(db, capsys):
                                              "zauzece"]).count() == 5  # fmt: skip
     # Serbian Latin names come from the Cyrillic ones
     assert Category.objects.get(code="rasveta").name_sr_latn == "Kvar na javnoj rasveti"
+    # Reported problems have a place on the public map; questions asked by phone have none
+    reported = Case.objects.exclude(kind="information")
+    assert not reported.filter(latitude__isnull=True).exists()
+    assert not Case.objects.filter(kind="information", latitude__isnull=False).exists()
 
 
 def test_the_demo_shows_overdue_cases_and_callbacks(db, client):

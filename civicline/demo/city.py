@@ -8,6 +8,7 @@ is exactly what users would have produced.
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -147,12 +148,21 @@ USERS = [
     DemoUser("teren2", "Петар", "Митровић", Role.FIELD_WORKER, "kom-insp"),
 ]
 
-STREETS = [
-    "Булевар ослобођења", "Футошка", "Змај Јовина", "Булевар цара Лазара", "Народног фронта",
-    "Шафарикова", "Темеринска", "Кисачка", "Руменачка", "Фрушкогорска", "Булевар Европе",
-    "Јеврејска", "Максима Горког", "Бранимира Ћосића", "Ласла Гала", "Железничка",
-    "Браће Рибникар", "Соње Маринковић", "Дунавска", "Пап Павла", "Јиричекова",
-]  # fmt: skip
+# Streets of Novi Sad with a point near their middle (latitude, longitude): the demo's
+# cases are scattered a block or two around them.
+STREETS = {
+    "Булевар ослобођења": (45.2530, 19.8380), "Футошка": (45.2530, 19.8200),
+    "Змај Јовина": (45.2555, 19.8450), "Булевар цара Лазара": (45.2440, 19.8400),
+    "Народног фронта": (45.2420, 19.8350), "Шафарикова": (45.2545, 19.8500),
+    "Темеринска": (45.2670, 19.8480), "Кисачка": (45.2640, 19.8400),
+    "Руменачка": (45.2650, 19.8200), "Фрушкогорска": (45.2470, 19.8530),
+    "Булевар Европе": (45.2550, 19.8050), "Јеврејска": (45.2535, 19.8400),
+    "Максима Горког": (45.2500, 19.8440), "Бранимира Ћосића": (45.2460, 19.8290),
+    "Ласла Гала": (45.2505, 19.8475), "Железничка": (45.2575, 19.8395),
+    "Браће Рибникар": (45.2480, 19.8480), "Соње Маринковић": (45.2535, 19.8440),
+    "Дунавска": (45.2560, 19.8510), "Пап Павла": (45.2450, 19.8460),
+    "Јиричекова": (45.2430, 19.8240),
+}  # fmt: skip
 
 DESCRIPTIONS = {
     "rasveta": ["Не ради улична светиљка испред броја {n}.", "Цела улица је у мраку од синоћ.", "Светиљка трепери целу ноћ."],
@@ -392,6 +402,17 @@ def _walk(case, target: str, at, officers: list, now, rng: random.Random) -> Non
                 _call_back(case, operator)
 
 
+def _point(street: str, kind: str, rng: random.Random) -> dict:
+    """Where a reported problem is; questions asked by phone have no place."""
+    if kind == CaseKind.INFORMATION:
+        return {}
+    lat, lon = STREETS[street]
+    return {
+        "latitude": Decimal(f"{lat + rng.uniform(-0.0012, 0.0012):.6f}"),
+        "longitude": Decimal(f"{lon + rng.uniform(-0.0018, 0.0018):.6f}"),
+    }
+
+
 def _call_back(case, operator) -> None:
     task = CallbackTask.objects.filter(case=case, state=CallbackTask.State.OPEN).first()
     if task:
@@ -404,6 +425,7 @@ def _call_back(case, operator) -> None:
 def load(*, seed: int = 2026) -> None:
     """Create the demo city: bodies, catalogue, staff and a few hundred cases."""
     rng = random.Random(seed)
+    places = random.Random(seed + 1)  # its own stream: the cases stay those of earlier demos
     orgs, areas, categories = _catalogue()
     users = _users(orgs)
     officers = _officers_by_organisation(orgs, users)
@@ -425,7 +447,7 @@ def load(*, seed: int = 2026) -> None:
     for moment in moments:
         category = rng.choice(list(categories.values()))
         kind = rng.choice(category.allowed_kinds)
-        street = rng.choice(STREETS)
+        street = rng.choice(list(STREETS))
         number = rng.randint(1, 120)
         anonymous = rng.random() < 0.1
         answered = kind == CaseKind.INFORMATION and rng.random() < 0.6
@@ -438,6 +460,7 @@ def load(*, seed: int = 2026) -> None:
                 category=category,
                 description=rng.choice(DESCRIPTIONS[category.code]).format(n=number),
                 address=f"{street} {number}, Нови Сад",
+                **_point(street, kind, places),
                 area=rng.choice(list(areas.values())),
                 answer=rng.choice(ANSWERS) if answered else "",
                 answers=_answers(category.code, rng),
