@@ -1,6 +1,6 @@
 from django.urls import path
 
-from civicline.portal import views
+from civicline.portal import problems, views
 
 urlpatterns = [
     path("", views.home, name="portal-home"),
@@ -10,4 +10,7 @@ urlpatterns = [
     path("report/<str:reference>/join/", views.join, name="portal-join"),
     path("track/", views.track_find, name="portal-track-find"),
     path("track/<str:reference>/<str:code>/", views.track, name="portal-track"),
+    path("problems/", problems.problem_list, name="portal-problems"),
+    path("problems.geojson", problems.problem_feed, name="portal-problems-geojson"),
+    path("problems/<str:reference>/", problems.problem_detail, name="portal-problem"),
 ]

@@ -23,7 +23,7 @@ from civicline.portal import selectors
 from civicline.portal.forms import ContactForm, ReportForm, TrackForm
 
 
-def _map_settings() -> dict:
+def map_settings() -> dict:
     return {
         "tiles": settings.PORTAL_TILE_URL,
         # Leaflet guesses its marker images' folder from its CSS link; say it instead.
@@ -95,7 +95,7 @@ def report(request: HttpRequest) -> HttpResponse:
             )
             return redirect(track_url(case) + "?new=1")
     status = 400 if form.errors else 200
-    context = {"form": form, "map": _map_settings()}
+    context = {"form": form, "map": map_settings()}
     return render(request, "portal/report.html", context, status=status)
 
 
@@ -171,6 +171,6 @@ def track(request: HttpRequest, reference: str, code: str) -> HttpResponse:
         "deadline": selectors.promised_by(case),
         "is_new": request.GET.get("new") == "1",
         "link": request.build_absolute_uri(track_url(case)),
-        "map": _map_settings(),
+        "map": map_settings(),
     }
     return render(request, "portal/track.html", context)
