@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from civicline.cases.access import cases_visible_to
 from civicline.cases.models import OPEN_STATUSES, Case, CaseEvent, Reporter, Status
-from civicline.directory.models import Organisation
-from civicline.directory.selectors import StaffProfile
+from civicline.directory.models import CaseKind, Organisation
+from civicline.directory.selectors import StaffProfile, reportable_categories
 
 LIST_RELATED = ("category", "organisation", "area", "deadline")
 
@@ -201,3 +201,10 @@ def nearby_open(
     found = [(c, distance_m(lat, lon, float(c.latitude), float(c.longitude))) for c in box]
     near = sorted((pair for pair in found if pair[1] <= radius_m), key=lambda pair: pair[1])
     return [(case, round(metres)) for case, metres in near[:limit]]
+
+
+def public_cases() -> QuerySet[Case]:
+    """Cases anyone may read about (the portal, Open311): problems citizens report, never
+    information requests, which can be about a caller's private life."""
+    reportable = [category.id for category in reportable_categories()]
+    return Case.objects.filter(category_id__in=reportable).exclude(kind=CaseKind.INFORMATION)

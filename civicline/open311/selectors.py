@@ -7,6 +7,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from civicline import clock
 from civicline.cases.models import OPEN_STATUSES, Case, CaseEvent, EventKind, Photo
+from civicline.cases.selectors import public_cases
 from civicline.directory.models import Category
 from civicline.directory.selectors import reportable_categories
 
@@ -83,7 +84,7 @@ def _public_photos() -> Prefetch:
 
 
 def requests(filters: RequestFilters) -> list[Case]:
-    cases = Case.objects.select_related("category", "organisation", "deadline", "area")
+    cases = public_cases().select_related("category", "organisation", "deadline", "area")
     if filters.ids:
         cases = cases.filter(reference__in=filters.ids)
     else:
@@ -149,7 +150,7 @@ UPDATE_LIMIT = 1000
 def updates(*, start: datetime, end: datetime | None) -> list[CaseEvent]:
     """Public changes since `start` (FixMyStreet's servicerequestupdates): status changes
     and public notes, oldest first."""
-    events = CaseEvent.objects.filter(at__gte=start).filter(
+    events = CaseEvent.objects.filter(at__gte=start, case__in=public_cases()).filter(
         Q(kind=EventKind.STATUS_CHANGED) | Q(is_public=True)
     )
     if end:

@@ -20,8 +20,8 @@ from django.views.decorators.http import require_GET
 
 from civicline import clock
 from civicline.cases.models import OPEN_STATUSES, Case, Photo, Status
-from civicline.cases.selectors import page_number, page_of
-from civicline.directory.models import Area, CaseKind, Category
+from civicline.cases.selectors import page_number, page_of, public_cases
+from civicline.directory.models import Area, Category
 from civicline.directory.selectors import reportable_categories
 from civicline.portal import selectors
 from civicline.portal.forms import CategoryChoiceField
@@ -43,12 +43,8 @@ class ProblemFilters:
 
 
 def _public_cases(category_ids: list[int]) -> QuerySet[Case]:
-    """Every case the public may read about, whatever its age."""
-    return (
-        Case.objects.filter(category_id__in=category_ids)
-        .exclude(kind=CaseKind.INFORMATION)
-        .exclude(status=Status.CANCELLED)
-    )
+    """Every case the public may read about, whatever its age, less the cancelled ones."""
+    return public_cases().filter(category_id__in=category_ids).exclude(status=Status.CANCELLED)
 
 
 def problems(filters: ProblemFilters, *, category_ids: list[int] | None = None) -> QuerySet[Case]:

@@ -355,3 +355,16 @@ def test_a_moderated_report_keeps_its_photo_until_approved(city, client, key):
 
     case = pending_approve(pending=PendingRequest.objects.get())
     assert [p.width for p in case.photos.all()] == [64]
+
+
+def test_information_requests_are_never_published(city, client, register):
+    from civicline.directory.models import CaseKind
+
+    asked = register(city.information, kind=CaseKind.INFORMATION,
+                     description="Питала за социјалну помоћ за мајку")  # fmt: skip
+    since = (timezone.now() - timedelta(days=1)).isoformat()
+
+    assert client.get(f"/open311/v2/requests/{asked.reference}.json").status_code == 404
+    listed = client.get("/open311/v2/requests.json").content.decode()
+    updates = client.get("/open311/v2/servicerequestupdates.json", {"start_date": since})
+    assert asked.reference not in listed and asked.reference not in updates.content.decode()
