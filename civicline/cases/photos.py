@@ -90,5 +90,8 @@ def _published(image: Image.Image) -> tuple[bytes, int, int]:
 
 def is_web_address(url: str) -> bool:
     """A photo a reporting app keeps itself is linked, never fetched: only its form counts."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. "http://[": not an address at all
+        return False
     return len(url) <= 500 and parts.scheme in ("http", "https") and bool(parts.netloc)

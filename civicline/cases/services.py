@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -101,13 +102,30 @@ class ReporterDetails:
     consent_to_contact: bool = False
 
 
+def email_clean(email: str) -> str:
+    """The address folded to lower case, or a ValidationError for one mail cannot reach."""
+    email = email.strip().lower()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise ValidationError(_("Enter a valid e-mail address.")) from None
+        if len(email) > Reporter._meta.get_field("email").max_length:
+            raise ValidationError(_("This e-mail address is too long."))
+    return email
+
+
 @transaction.atomic
 def reporter_find_or_create(*, details: ReporterDetails) -> Reporter | None:
     """The citizen with this phone (or, without a phone, this e-mail); None when anonymous.
 
     A known citizen's name and consent are updated with what they say now.
     """
-    name, email, phone = details.name.strip()[:200], details.email.strip().lower(), details.phone
+    name, phone = details.name.strip()[:200], details.phone
+    try:
+        email = email_clean(details.email)
+    except ValidationError as error:
+        raise ValidationError({"email": error.messages}) from None
     language, consent_to_contact = details.language, details.consent_to_contact
     if language not in dict(settings.LANGUAGES):
         raise ValidationError({"language": _("Choose a language from the list.")})

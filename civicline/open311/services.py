@@ -16,6 +16,7 @@ from civicline import clock
 from civicline.cases import services as case_services
 from civicline.cases.models import DESCRIPTION_MAX, Case
 from civicline.cases.photos import CheckedPhoto, is_web_address, photo_check
+from civicline.cases.services import email_clean
 from civicline.directory.models import Category
 from civicline.directory.phones import PhoneError, phone_to_e164
 from civicline.directory.questions import answers_clean, answers_from_form
@@ -64,6 +65,8 @@ def _location(data) -> tuple[Location | None, list[tuple[int, str]]]:
         try:
             latitude, longitude = Decimal(lat), Decimal(long)
         except InvalidOperation:
+            latitude = longitude = Decimal("NaN")
+        if not (latitude.is_finite() and longitude.is_finite()):
             return None, [(400, _("lat and long must both be decimal degrees."))]
         if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
             return None, [(400, _("lat or long is out of range."))]
@@ -126,6 +129,10 @@ def _check_before_moderation(category: Category, data) -> None:
             phone_to_e164(phone)
         except PhoneError as exc:
             problems.append((400, f"phone: {exc}"))
+    try:
+        email_clean(data.get("email") or "")
+    except ValidationError as error:
+        problems += [(400, f"email: {m}") for m in error.messages]
     try:
         answers_clean(category, answers_from_form(data))
     except ValidationError as error:

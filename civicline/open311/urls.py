@@ -1,9 +1,10 @@
 from django.urls import path
 
-from civicline.open311 import views
+from civicline.open311 import openapi, views
 
 # Every endpoint answers as .json or .xml; another extension gets Open311's 404.
 urlpatterns = [
+    path("openapi.json", openapi.openapi, name="open311-openapi"),
     path("discovery.<str:fmt>", views.discovery, name="open311-discovery"),
     path("services.<str:fmt>", views.service_list, name="open311-services"),
     path("services/<str:code>.<str:fmt>", views.service_definition, name="open311-service"),

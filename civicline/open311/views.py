@@ -1,6 +1,6 @@
 """GeoReport v2 endpoints. The format comes from the extension; errors are Open311's."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -15,6 +15,17 @@ from civicline.open311.services import Open311Error
 
 # XML element names for the items of list-valued fields.
 LISTS = {"photos": "photo", "public_notes": "public_note"}
+# The range of moments a filter can hold: the default window still fits before the first.
+EARLIEST = datetime.min.replace(tzinfo=UTC) + selectors.DEFAULT_WINDOW
+LATEST = datetime.max.replace(tzinfo=UTC)
+
+
+def _has_nul(request: HttpRequest) -> bool:
+    """PostgreSQL cannot store or compare text with a NUL character."""
+    fields = [*request.GET.lists(), *request.POST.lists()]
+    return "\x00" in request.path or any(
+        "\x00" in name or any("\x00" in value for value in values) for name, values in fields
+    )
 
 
 def _checked(request: HttpRequest, fmt: str, methods: tuple[str, ...]) -> None:
@@ -22,6 +33,8 @@ def _checked(request: HttpRequest, fmt: str, methods: tuple[str, ...]) -> None:
         raise Open311Error(404, [(404, _("Unknown format: use .json or .xml."))])
     if request.method not in methods:
         raise Open311Error(405, [(405, _("Method not allowed."))])
+    if _has_nul(request):
+        raise Open311Error(400, [(400, _("The request contains a NUL character."))])
     jurisdiction = request.GET.get("jurisdiction_id") or request.POST.get("jurisdiction_id")
     if jurisdiction and jurisdiction != settings.OPEN311_JURISDICTION:
         raise Open311Error(404, [(404, _("Unknown jurisdiction_id."))])
@@ -104,14 +117,21 @@ def _moment(request: HttpRequest, name: str) -> datetime | None:
     if moment is None or moment.tzinfo is None:
         raise Open311Error(400, [(400, _("%(name)s must be a W3C datetime with a time zone.")
                                   % {"name": name})])  # fmt: skip
-    return moment
+    # In UTC: PostgreSQL takes offsets up to 15:59 only. Nothing happened at either end of
+    # the calendar, so a moment beyond them reads as the end itself.
+    try:
+        moment = moment.astimezone(UTC)
+    except OverflowError:
+        return EARLIEST if moment.year == 1 else LATEST
+    return max(moment, EARLIEST)
 
 
 def _number(request: HttpRequest, name: str, default: int, top: int) -> int:
     raw = request.GET.get(name, "")
     if not raw:
         return default
-    if not raw.isdigit() or not 1 <= int(raw) <= top:
+    # ASCII digits only ("²" is a digit to str.isdigit), and few enough for int().
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9 or not 1 <= int(raw) <= top:
         raise Open311Error(400, [(400, _("%(name)s must be a whole number from 1 to %(top)d.")
                                   % {"name": name, "top": top})])  # fmt: skip
     return int(raw)
