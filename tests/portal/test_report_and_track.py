@@ -165,3 +165,12 @@ def test_staff_see_how_many_joined_and_only_the_contact_center_sees_who(
     assert "2 more citizens" in operator_page and "Мира Мирић" in operator_page
     officer_page = login(city.lighting_officer).get(f"/cases/{case.reference}/").content.decode()
     assert "2 more citizens" in officer_page and "Мира Мирић" not in officer_page
+
+
+def test_a_body_larger_than_any_report_is_refused_before_it_is_read(city, citizen, settings):
+    settings.PHOTO_MAX_BYTES, settings.PHOTOS_PER_CASE = 2**20, 1  # at most 3 MB in all
+    big = SimpleUploadedFile("huge.jpg", b"\xff" * (4 * 2**20), content_type="image/jpeg")
+    response = report(citizen, category=city.street_light.pk, photos=big)
+    assert response.status_code == 413
+    assert "The upload is too large: at most 3 MB in all." in response.content.decode()
+    assert not Case.objects.exists()
