@@ -3,7 +3,9 @@
 from datetime import UTC, datetime
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -47,7 +49,12 @@ def endpoint(*methods: str):
         @csrf_exempt
         def wrapped(request, *args, fmt: str, **kwargs):
             try:
-                _checked(request, fmt, methods)
+                try:
+                    _checked(request, fmt, methods)
+                except (MultiPartParserError, SuspiciousOperation):
+                    # A body cut off in transit, or more fields than any report has.
+                    unreadable = _("The request body could not be read.")
+                    raise Open311Error(400, [(400, unreadable)]) from None
                 return view(request, *args, fmt=fmt, **kwargs)
             except Open311Error as error:
                 response = errors(error.problems, fmt=fmt, status=error.status)

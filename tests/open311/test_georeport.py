@@ -368,3 +368,12 @@ def test_information_requests_are_never_published(city, client, register):
     listed = client.get("/open311/v2/requests.json").content.decode()
     updates = client.get("/open311/v2/servicerequestupdates.json", {"start_date": since})
     assert asked.reference not in listed and asked.reference not in updates.content.decode()
+
+
+def test_a_broken_multipart_body_gets_open311s_400(city, client, key):
+    body = b'--xyz\r\nContent-Disposition: form-data; name="service_code"\r\n\r\nrasv'
+    response = client.post(  # a multipart body without its boundary cannot be read
+        "/open311/v2/requests.json", body, content_type="multipart/form-data"
+    )
+    assert response.status_code == 400
+    assert response.json()[0]["code"] == 400
