@@ -1,8 +1,9 @@
 """The demo city is believable: every kind of body, every role, cases in every status."""
 
 from django.core.management import call_command
+from django.utils import timezone
 
-from civicline.cases.models import Case, Status
+from civicline.cases.models import Case, CaseEvent, Status
 from civicline.demo import city
 from civicline.directory.models import Category, Membership, Organisation, OrganisationKind, Role
 
@@ -23,6 +24,8 @@ def test_the_demo_city_loads_once_with_everything_a_user_meets(db, capsys):
                                              "zauzece"]).count() == 5  # fmt: skip
     # Serbian Latin names come from the Cyrillic ones
     assert Category.objects.get(code="rasveta").name_sr_latn == "Kvar na javnoj rasveti"
+    # Nothing happened in the future
+    assert not CaseEvent.objects.filter(at__gt=timezone.now()).exists()
     # Reported problems have a place on the public map; questions asked by phone have none
     reported = Case.objects.exclude(kind="information")
     assert not reported.filter(latitude__isnull=True).exists()

@@ -377,6 +377,8 @@ def _walk(case, target: str, at, officers: list, now, rng: random.Random) -> Non
     path = [Status.ASSIGNED, Status.IN_PROGRESS, Status.RESOLVED, Status.CLOSED]
     if target == Status.CANCELLED:
         at += timedelta(hours=rng.uniform(1, 20))
+        if at >= now:
+            return
         with clock.frozen_at(at):
             case_services.case_change_status(
                 case=case, to=Status.CANCELLED, actor=operator, note="Дупла пријава."
