@@ -10,6 +10,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from civicline.limits import has_nul
 from civicline.open311 import selectors, services
 from civicline.open311.formats import FORMATS, errors, render, render_one
 from civicline.open311.models import PendingRequest
@@ -22,20 +23,12 @@ EARLIEST = datetime.min.replace(tzinfo=UTC) + selectors.DEFAULT_WINDOW
 LATEST = datetime.max.replace(tzinfo=UTC)
 
 
-def _has_nul(request: HttpRequest) -> bool:
-    """PostgreSQL cannot store or compare text with a NUL character."""
-    fields = [*request.GET.lists(), *request.POST.lists()]
-    return "\x00" in request.path or any(
-        "\x00" in name or any("\x00" in value for value in values) for name, values in fields
-    )
-
-
 def _checked(request: HttpRequest, fmt: str, methods: tuple[str, ...]) -> None:
     if fmt not in FORMATS:
         raise Open311Error(404, [(404, _("Unknown format: use .json or .xml."))])
     if request.method not in methods:
         raise Open311Error(405, [(405, _("Method not allowed."))])
-    if _has_nul(request):
+    if has_nul(request):
         raise Open311Error(400, [(400, _("The request contains a NUL character."))])
     jurisdiction = request.GET.get("jurisdiction_id") or request.POST.get("jurisdiction_id")
     if jurisdiction and jurisdiction != settings.OPEN311_JURISDICTION:
@@ -62,6 +55,7 @@ def endpoint(*methods: str):
                     response["Retry-After"] = "60"
                 return response
 
+        wrapped.answers_bad_input = True  # in Open311's error format, not the site's
         return wrapped
 
     return decorator
