@@ -19,6 +19,17 @@ router = Router(tags=["cases"])
 PAGE_SIZE = 50
 
 
+class ErrorOut(Schema):
+    """Every refusal: a sentence in the user's language; a refused case's fields in
+    `errors`; a request that does not fit the schema lists its problems in `detail`."""
+
+    detail: str | list[dict]
+    errors: dict[str, list[str]] | None = None
+
+
+ERRORS = {code: ErrorOut for code in (400, 401, 403, 404, 422)}
+
+
 class ReporterOut(Schema):
     name: str
     phone: str
@@ -120,7 +131,7 @@ def _detail(request, case: Case) -> dict:
     return data
 
 
-@router.get("", response=CasePage)
+@router.get("", response={200: CasePage, **ERRORS})
 def list_cases(request, filters: Query[CaseFilterIn]):
     profile = staff_profile(request.user)
     category_id = None
@@ -146,12 +157,12 @@ def list_cases(request, filters: Query[CaseFilterIn]):
     }
 
 
-@router.get("/{reference}", response=CaseDetail)
+@router.get("/{reference}", response={200: CaseDetail, **ERRORS})
 def get_case(request, reference: str):
     return _detail(request, case_for_user(staff_profile(request.user), reference))
 
 
-@router.post("", response={201: CaseDetail})
+@router.post("", response={201: CaseDetail, **ERRORS})
 def register_case(request, payload: CaseIn):
     profile = staff_profile(request.user)
     if not profile.is_contact_center:
@@ -182,7 +193,7 @@ def register_case(request, payload: CaseIn):
     return HttpStatus(201, _detail(request, case))
 
 
-@router.post("/{reference}/status", response=CaseDetail)
+@router.post("/{reference}/status", response={200: CaseDetail, **ERRORS})
 def change_status(request, reference: str, payload: StatusIn):
     profile = staff_profile(request.user)
     case = case_for_user(profile, reference)
