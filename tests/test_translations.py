@@ -11,15 +11,14 @@ LOCALE = Path(__file__).resolve().parent.parent / "civicline" / "locale"
 LANGUAGES = ["sr", "sr_Latn", "bg", "uk"]
 
 
-def entries(po: Path) -> list[tuple[str, str, bool]]:
-    """(msgid, msgstr, fuzzy) for each singular entry of a .po file, header left out."""
+def entries(po: Path) -> list[tuple[str, str, bool, str]]:
+    """(msgid, msgstr, fuzzy, msgctxt) for each entry of a .po file, header left out."""
     found, fields, fuzzy, key = [], {}, False, None
 
     def close():
         if fields.get("msgid"):
-            found.append(
-                (fields["msgid"], fields.get("msgstr", fields.get("msgstr[0]", "")), fuzzy)
-            )
+            text = fields.get("msgstr", fields.get("msgstr[0]", ""))
+            found.append((fields["msgid"], text, fuzzy, fields.get("msgctxt", "")))
 
     for line in po.read_text(encoding="utf-8").splitlines() + [""]:
         if not line.strip():
@@ -40,12 +39,17 @@ def test_the_catalogue_is_complete_and_compiled(language):
     po = LOCALE / language / "LC_MESSAGES" / "django.po"
     rows = entries(po)
     assert len(rows) > 200
-    assert [m for m, s, _ in rows if not s] == []
-    assert [m for m, _, fuzzy in rows if fuzzy] == []
+    assert [m for m, s, _, _ in rows if not s] == []
+    assert [m for m, _, fuzzy, _ in rows if fuzzy] == []
     with open(po.with_suffix(".mo"), "rb") as mo:
         compiled = gettext.GNUTranslations(mo)
     assert compiled.gettext("Operator desk") != "Operator desk"
-    stale = [m for m, text, _ in rows if compiled.gettext(m) != text.replace('\\"', '"')]
+    stale = [
+        m
+        for m, text, _, context in rows
+        if (compiled.pgettext(context, m) if context else compiled.gettext(m))
+        != text.replace('\\"', '"')
+    ]
     assert stale == [], "the .mo is older than the .po: run compilemessages"
 
 

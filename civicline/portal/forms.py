@@ -3,6 +3,7 @@ services decide what may be stored."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from civicline.cases.forms import PhotosField
 from civicline.cases.models import DESCRIPTION_MAX, TRACKING_ALPHABET
@@ -90,7 +91,7 @@ class ReportForm(ContactForm):
 
 
 class TrackForm(forms.Form):
-    reference = forms.CharField(label=_("Reference"), max_length=20)
+    reference = forms.CharField(label=pgettext_lazy("citizen's report", "Number"), max_length=20)
     code = forms.CharField(label=_("Tracking code"), max_length=20)
 
     def clean_code(self) -> str:
