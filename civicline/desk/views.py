@@ -2,10 +2,8 @@
 and renders."""
 
 import mimetypes
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,7 +25,6 @@ from civicline.cases.workflow import ACTION_LABELS, note_required
 from civicline.deadlines import selectors as deadline_selectors
 from civicline.deadlines import services as deadline_services
 from civicline.deadlines.models import CallbackTask
-from civicline.desk.context_processors import staff_roles
 from civicline.desk.forms import (
     CallbackForm,
     CaseFilterForm,
@@ -40,35 +37,13 @@ from civicline.desk.forms import (
     WaitForm,
 )
 from civicline.directory.models import Category, Organisation
+from civicline.directory.pages import any_staff, contact_center, supervisors
 from civicline.directory.phones import PhoneError, phone_display, phone_to_e164
 from civicline.directory.questions import answers_from_form
 from civicline.directory.selectors import category_search
 from civicline.routing.services import case_transfer
 
 PAGE_SIZE = 50
-
-
-def staff_page(check):
-    """Login required, then `check(profile)` must hold, else 403."""
-
-    def decorator(view):
-        @login_required
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            profile = staff_roles(request)["staff"]
-            if not check(profile):
-                raise PermissionDenied
-            request.profile = profile
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-any_staff = staff_page(lambda p: p.is_staff_member)
-contact_center = staff_page(lambda p: p.is_contact_center)
-supervisors = staff_page(lambda p: p.is_supervisor)
 
 
 def home(request: HttpRequest) -> HttpResponse:

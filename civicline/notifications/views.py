@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from civicline.cases.selectors import page_number, page_of
-from civicline.desk.views import supervisors
+from civicline.directory.pages import supervisors
 from civicline.notifications import selectors
 from civicline.notifications.forms import DeliveryFilterForm
 
