@@ -197,6 +197,7 @@ def fill_open(city: City, target: int) -> tuple[int, float]:
                 assignee = None
                 if status != Status.REGISTERED and officers:
                     assignee = rng.choice(officers)
+                street = rng.choice(list(world.city.STREETS))
                 cases.append(
                     Case(
                         reference=f"{year}-{number:06d}",
@@ -206,7 +207,7 @@ def fill_open(city: City, target: int) -> tuple[int, float]:
                         description=rng.choice(world.city.DESCRIPTIONS[category.code]).format(
                             n=number
                         ),
-                        address=f"{rng.choice(world.city.STREETS)} {rng.randint(1, 120)}, Нови Сад",
+                        address=f"{street} {rng.randint(1, 120)}, Нови Сад",
                         area=area,
                         organisation=organisation,
                         status=status,

@@ -25,6 +25,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from http.cookies import SimpleCookie
@@ -36,6 +37,7 @@ REPO = Path(__file__).resolve().parent.parent
 YEAR_SECONDS = 365 * 24 * 3600
 FILL_REPORTERS = 20_000
 FILL_CHUNK = 5_000
+FILL_CACHE_KIB = 512 * 1024  # SQLite's page cache during a fill: its indexes stay in memory
 
 # ---------------------------------------------------------------------------------------
 # Set-up. The settings read the environment at import, so it is set before django.setup().
@@ -437,7 +439,7 @@ class World:
                     kind=rng.choice(category.allowed_kinds),
                     channel=rng.choice(city.CHANNELS),
                     description=rng.choice(city.DESCRIPTIONS[category.code]).format(n=number),
-                    address=f"{rng.choice(city.STREETS)} {number}, Нови Сад",
+                    address=f"{rng.choice(list(city.STREETS))} {number}, Нови Сад",
                     area=rng.choice(self.areas) if rng.random() < 0.9 else None,
                     reporter=reporter,
                 )
@@ -607,12 +609,77 @@ def history(cases: list, *, changed_at) -> list:
     return events
 
 
+def bulk_insert(objs: list) -> None:
+    """bulk_create for the fills, about twice as fast: the ids are handed out here (after
+    the table's highest) and the rows go in through one executemany of a plain INSERT,
+    without Django compiling every batch. The instances are written as they
+    are: no pre_save (auto_now), no signals. Their foreign keys must hold ids, so insert a
+    case before its events are made. Call inside a transaction."""
+    from django.core.management.color import no_style
+    from django.db import connection, models
+
+    if not objs:
+        return
+    model, ops = type(objs[0]), connection.ops
+    fields = model._meta.concrete_fields
+    table = ops.quote_name(model._meta.db_table)
+
+    def adapt(field):  # what get_db_prep_save() does, for the types these tables have
+        if isinstance(field, models.DateTimeField):
+            return ops.adapt_datetimefield_value
+        if isinstance(field, (models.DecimalField, models.JSONField, models.UUIDField)):
+            return lambda value: field.get_db_prep_save(value, connection)
+        return None
+
+    plain = [(field.attname, adapt(field)) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MAX({ops.quote_name(model._meta.pk.column)}) FROM {table}")
+        first = (cursor.fetchone()[0] or 0) + 1
+        rows = []
+        for number, obj in enumerate(objs, first):
+            obj.pk = number
+            row = []
+            for name, prep in plain:
+                value = getattr(obj, name)
+                row.append(value if prep is None or value is None else prep(value))
+            rows.append(row)
+        columns = ", ".join(ops.quote_name(field.column) for field in fields)
+        marks = ", ".join(["%s"] * len(fields))
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
+        for sql in ops.sequence_reset_sql(no_style(), [model]):  # PostgreSQL: past the ids
+            cursor.execute(sql)
+
+
+@contextmanager
+def fill_settings():
+    """SQLite, during a fill: no fsync (synchronous=OFF) and a page cache of FILL_CACHE_KIB,
+    then the connection's own settings again. Outside any transaction (SQLite refuses to
+    change synchronous inside one). PostgreSQL: nothing."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        yield
+        return
+    with connection.cursor() as cursor:
+        before = {}
+        for pragma, value in (("synchronous", "OFF"), ("cache_size", -FILL_CACHE_KIB)):
+            cursor.execute(f"PRAGMA {pragma}")
+            before[pragma] = cursor.fetchone()[0]
+            cursor.execute(f"PRAGMA {pragma} = {value}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            for pragma, value in before.items():
+                cursor.execute(f"PRAGMA {pragma} = {value}")
+
+
 def fill_to(world: World, target: int) -> tuple[int, float]:
     """Bulk-create cases (and their events) until the database holds `target` of them."""
     from django.db import transaction
     from django.utils import timezone
 
-    from civicline.cases.models import Case, CaseEvent, Status
+    from civicline.cases.models import Case, Status
     from civicline.routing.selectors import competent_organisation
 
     missing = target - Case.objects.count()
@@ -625,7 +692,7 @@ def fill_to(world: World, target: int) -> tuple[int, float]:
     moments = sorted(now - timedelta(seconds=rng.random() * YEAR_SECONDS) for _ in range(missing))
     routes: dict = {}
 
-    with transaction.atomic():
+    with fill_settings(), transaction.atomic():
         next_number = reserve_references(moments)
 
         for offset in range(0, missing, FILL_CHUNK):
@@ -649,7 +716,7 @@ def fill_to(world: World, target: int) -> tuple[int, float]:
                         channel=rng.choice(city.CHANNELS),
                         category=category,
                         description=rng.choice(city.DESCRIPTIONS[category.code]).format(n=number),
-                        address=f"{rng.choice(city.STREETS)} {rng.randint(1, 120)}, Нови Сад",
+                        address=f"{rng.choice(list(city.STREETS))} {rng.randint(1, 120)}, Нови Сад",
                         area=area,
                         organisation=routes[category.id, area],
                         status=status,
@@ -659,10 +726,9 @@ def fill_to(world: World, target: int) -> tuple[int, float]:
                         updated_at=updated,
                     )
                 )
-            Case.objects.bulk_create(cases, batch_size=1000)
+            bulk_insert(cases)
             # One status event for the whole walk: the list pages never read the history.
-            events = history(cases, changed_at=lambda case: case.updated_at)
-            CaseEvent.objects.bulk_create(events, batch_size=1000)
+            bulk_insert(history(cases, changed_at=lambda case: case.updated_at))
     analyze()
     return missing, time.perf_counter() - start
 

@@ -207,6 +207,8 @@ class CaseEvent(models.Model):
         indexes = [
             models.Index(fields=["case", "at"], name="caseevent_case_at"),
             models.Index(fields=["organisation", "id"], name="caseevent_org_id"),
+            # Open311's updates since a date read events by time across all cases.
+            models.Index(fields=["at", "id"], name="caseevent_at_id"),
         ]
 
     def __str__(self) -> str:

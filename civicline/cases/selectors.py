@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from civicline.cases.access import cases_visible_to
 from civicline.cases.models import OPEN_STATUSES, Case, CaseEvent, Reporter, Status
-from civicline.directory.models import CaseKind, Organisation
-from civicline.directory.selectors import StaffProfile, reportable_categories
+from civicline.directory.models import CaseKind, Category, Organisation
+from civicline.directory.selectors import StaffProfile
 
 LIST_RELATED = ("category", "organisation", "area", "deadline")
 
@@ -203,8 +203,17 @@ def nearby_open(
     return [(case, round(metres)) for case, metres in near[:limit]]
 
 
+def public_case_filter(prefix: str = "") -> Q:
+    """What may be published (the portal, Open311): problems citizens report, never
+    information requests, which can be about a caller's private life. Written as what to
+    leave out, so a list still walks the cases by date (an IN list of every reportable
+    category makes SQLite sort them all instead)."""
+    private = [category.id for category in Category.objects.all() if not category.citizen_kind]
+    hidden = Q(**{f"{prefix}kind": CaseKind.INFORMATION})
+    if private:
+        hidden |= Q(**{f"{prefix}category_id__in": private})
+    return ~hidden
+
+
 def public_cases() -> QuerySet[Case]:
-    """Cases anyone may read about (the portal, Open311): problems citizens report, never
-    information requests, which can be about a caller's private life."""
-    reportable = [category.id for category in reportable_categories()]
-    return Case.objects.filter(category_id__in=reportable).exclude(kind=CaseKind.INFORMATION)
+    return Case.objects.filter(public_case_filter())

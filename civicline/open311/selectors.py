@@ -7,7 +7,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from civicline import clock
 from civicline.cases.models import OPEN_STATUSES, Case, CaseEvent, EventKind, Photo
-from civicline.cases.selectors import public_cases
+from civicline.cases.selectors import public_case_filter, public_cases
 from civicline.directory.models import Category
 from civicline.directory.selectors import reportable_categories
 
@@ -150,7 +150,7 @@ UPDATE_LIMIT = 1000
 def updates(*, start: datetime, end: datetime | None) -> list[CaseEvent]:
     """Public changes since `start` (FixMyStreet's servicerequestupdates): status changes
     and public notes, oldest first."""
-    events = CaseEvent.objects.filter(at__gte=start, case__in=public_cases()).filter(
+    events = CaseEvent.objects.filter(public_case_filter("case__"), at__gte=start).filter(
         Q(kind=EventKind.STATUS_CHANGED) | Q(is_public=True)
     )
     if end:

@@ -42,18 +42,14 @@ class ProblemFilters:
     status: str = BOTH
 
 
-def _public_cases(category_ids: list[int]) -> QuerySet[Case]:
+def _public_cases() -> QuerySet[Case]:
     """Every case the public may read about, whatever its age, less the cancelled ones."""
-    return public_cases().filter(category_id__in=category_ids).exclude(status=Status.CANCELLED)
+    return public_cases().exclude(status=Status.CANCELLED)
 
 
-def problems(filters: ProblemFilters, *, category_ids: list[int] | None = None) -> QuerySet[Case]:
+def problems(filters: ProblemFilters) -> QuerySet[Case]:
     """The reported problems the filters ask for, newest first. A case counts as recently
     closed while its last change (the resolution or closing) is under 30 days old."""
-    if category_ids is None:
-        category_ids = [category.id for category in reportable_categories()]
-    if filters.category_id is not None:
-        category_ids = [id for id in category_ids if id == filters.category_id]
     # As a subquery, the few recently closed cases are found by the updated_at index, not
     # by scanning every case ever closed.
     recent = Q(
@@ -64,7 +60,9 @@ def problems(filters: ProblemFilters, *, category_ids: list[int] | None = None) 
     wanted = {OPEN: Q(status__in=OPEN_STATUSES), RECENTLY_CLOSED: recent}.get(
         filters.status, Q(status__in=OPEN_STATUSES) | recent
     )
-    cases = _public_cases(category_ids).filter(wanted)
+    cases = _public_cases().filter(wanted)
+    if filters.category_id is not None:
+        cases = cases.filter(category_id=filters.category_id)
     if filters.area_id is not None:
         cases = cases.filter(area_id=filters.area_id)
     return cases.order_by("-created_at", "-id")
@@ -72,9 +70,8 @@ def problems(filters: ProblemFilters, *, category_ids: list[int] | None = None) 
 
 def problem(reference: str) -> Case | None:
     """One reported problem, for its public page."""
-    ids = [category.id for category in reportable_categories()]
     return (
-        _public_cases(ids)
+        _public_cases()
         .select_related("category", "area", "organisation")
         .filter(reference=reference)
         .first()
@@ -125,10 +122,9 @@ class ProblemFilterForm(forms.Form):
         )
 
 
-def _form(request: HttpRequest) -> tuple[ProblemFilterForm, list[Category]]:
-    categories = reportable_categories()
+def _form(request: HttpRequest) -> ProblemFilterForm:
     params = {key: request.GET.get(key, "") for key in ("category", "area", "status")}
-    return ProblemFilterForm(params, categories), categories
+    return ProblemFilterForm(params, reportable_categories())
 
 
 def _query(form: ProblemFilterForm) -> str:
@@ -138,11 +134,10 @@ def _query(form: ProblemFilterForm) -> str:
 
 @require_GET
 def problem_list(request: HttpRequest) -> HttpResponse:
-    form, categories = _form(request)
+    form = _form(request)
     page = None
     if form.is_valid():
-        ids = [category.id for category in categories]
-        cases = problems(form.filters(), category_ids=ids).select_related("category", "area")
+        cases = problems(form.filters()).select_related("category", "area")
         photos = Prefetch(
             "photos", queryset=Photo.objects.filter(is_public=True), to_attr="public_photos"
         )
@@ -165,13 +160,14 @@ def problem_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def problem_feed(request: HttpRequest) -> HttpResponse:
     """The filtered problems that have a pin, as GeoJSON for the map: one query, no models."""
-    form, categories = _form(request)
+    form = _form(request)
     if not form.is_valid():
         errors = {field: [str(e) for e in errs] for field, errs in form.errors.items()}
         return JsonResponse({"errors": errors}, status=400)
-    names = {category.id: category.name for category in categories}
+    # Every category, not only today's reportable ones: a retired category's cases remain.
+    names = {category.id: category.name for category in Category.objects.all()}
     rows = (
-        problems(form.filters(), category_ids=list(names))
+        problems(form.filters())
         .filter(latitude__isnull=False, longitude__isnull=False)
         .values_list(
             "reference",
