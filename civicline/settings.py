@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "civicline.worker",
     "civicline.open311",
     "civicline.portal",
+    "civicline.knowledge",
     "civicline.desk",
     "civicline.demo",
 ]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("open311/v2/", include("civicline.open311.urls")),
     path("photos/<uuid:key>.jpg", case_views.photo, name="photo"),
     path("portal/", include("civicline.portal.urls")),
+    path("knowledge/", include("civicline.knowledge.urls")),
     path("notifications/", include("civicline.notifications.urls")),
     path("", include("civicline.desk.urls")),
 ]

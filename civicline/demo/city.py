@@ -29,6 +29,7 @@ from civicline.deadlines.models import (
     OpeningHours,
     OrganisationCalendar,
 )
+from civicline.demo import knowledge
 from civicline.directory import services as directory_services
 from civicline.directory.models import (
     Area,
@@ -430,6 +431,7 @@ def load(*, seed: int = 2026) -> None:
     places = random.Random(seed + 1)  # its own stream: the cases stay those of earlier demos
     orgs, areas, categories = _catalogue()
     users = _users(orgs)
+    knowledge.load(organisations=orgs, categories=categories, by=users["supervizor"])
     officers = _officers_by_organisation(orgs, users)
     operators = [users["operater1"], users["operater2"], users["volonter"]]
     citizens = [

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from civicline.portal import problems, views
+from civicline.portal import faq, problems, views
 
 urlpatterns = [
     path("", views.home, name="portal-home"),
@@ -13,4 +13,6 @@ urlpatterns = [
     path("problems/", problems.problem_list, name="portal-problems"),
     path("problems.geojson", problems.problem_feed, name="portal-problems-geojson"),
     path("problems/<str:reference>/", problems.problem_detail, name="portal-problem"),
+    path("faq/", faq.faq, name="portal-faq"),
+    path("faq/<int:pk>/", faq.faq_article, name="portal-faq-article"),
 ]
