@@ -20,6 +20,8 @@ PAGES = [
     "/admin/open311/application/add/",
     "/admin/open311/pendingrequest/",
     "/admin/directory/question/add/",
+    "/admin/knowledge/script/add/",
+    "/admin/knowledge/article/",
 ]
 
 

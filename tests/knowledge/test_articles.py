@@ -170,3 +170,23 @@ def test_the_public_faq_never_shows_an_internal_or_outdated_article(city, client
     assert client.get(f"/portal/faq/{public.pk}/").status_code == 200
     assert client.get(f"/portal/faq/{internal.pk}/").status_code == 404
     assert client.get(f"/portal/faq/{outdated.pk}/").status_code == 404
+
+
+def test_a_script_written_in_the_admin_opens_beside_the_desk_form(city, login):
+    admin = login(city.admin)
+    response = admin.post(
+        "/admin/knowledge/script/add/",
+        {"title": "Квар расвете", "language": "sr", "categories": [city.street_light.pk],
+         "policy": "Не дајемо лични податак пријавиоца.", "greeting": "Контакт центар, изволите.",
+         "closing": "Хвала, пријава је заведена.", "is_active": "on",
+         "steps-TOTAL_FORMS": "1", "steps-INITIAL_FORMS": "0",
+         "steps-0-order": "1", "steps-0-question": "Који је број стуба?", "steps-0-answer": ""},
+    )  # fmt: skip
+    assert response.status_code == 302
+
+    panel = (
+        login(city.operator)
+        .get("/knowledge/suggestions/", {"category": city.street_light.pk})
+        .content.decode()
+    )
+    assert "Не дајемо лични податак пријавиоца." in panel and "Који је број стуба?" in panel
