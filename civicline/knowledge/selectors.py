@@ -7,11 +7,18 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from civicline import clock
 from civicline.cases.models import Case
 from civicline.directory.models import CaseKind, Category
-from civicline.knowledge.models import SOURCE_LANGUAGE, Article, ArticleText, KnowledgeAnswer
+from civicline.knowledge.models import (
+    SOURCE_LANGUAGE,
+    Article,
+    ArticleText,
+    ArticleVersion,
+    KnowledgeAnswer,
+)
 
 
 def valid_on(day: date) -> Q:
@@ -34,6 +41,37 @@ def text_in(article: Article, language: str) -> ArticleText:
 def articles_for_category(category: Category, *, public_only: bool = False) -> QuerySet[Article]:
     articles = category.articles.filter(valid_on(today())).order_by("-uses", "-updated_at")
     return articles.filter(is_public=True) if public_only else articles
+
+
+def _changes(before: dict, after: dict) -> list[str]:
+    changed = []
+    for language in sorted(set(before["texts"]) | set(after["texts"])):
+        old, new = before["texts"].get(language), after["texts"].get(language)
+        if old is None or new is None or old["title"] != new["title"]:
+            changed.append(_("title (%(language)s)") % {"language": language})
+        if old is None or new is None or old["body"] != new["body"]:
+            changed.append(_("text (%(language)s)") % {"language": language})
+    labels = {
+        "is_public": _("public or internal"),
+        "valid_from": _("valid from"),
+        "valid_until": _("valid until"),
+        "categories": _("categories"),
+        "organisation": _("organisation"),
+    }
+    changed += [label for field, label in labels.items() if before[field] != after[field]]
+    return changed
+
+
+def versions_with_changes(article: Article, *, last: int = 50) -> list[tuple]:
+    """The article's versions, newest first, each with what it changed from the one before
+    (the first version changed everything and lists nothing)."""
+    versions = list(
+        ArticleVersion.objects.filter(article=article).select_related("saved_by")[: last + 1]
+    )
+    return [
+        (version, _changes(older.content, version.content) if older else [])
+        for version, older in zip(versions[:last], [*versions[1:], None], strict=False)
+    ]
 
 
 def week_start(moment: datetime) -> date:

@@ -87,7 +87,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "text": text,
         "body": markdown(text.body),
         "is_valid": article in Article.objects.filter(selectors.valid_on(selectors.today())),
-        "versions": article.versions.select_related("saved_by")[:50],
+        "versions": selectors.versions_with_changes(article),
     }
     return render(request, "knowledge/article.html", context)
 

@@ -50,7 +50,7 @@ def test_serbian_latin_follows_the_cyrillic_unless_written_by_hand(city, article
     assert (latin.title, latin.written_by_hand) == ("Nema vode", True)
 
 
-def test_every_save_is_a_version_and_a_restored_one_is_what_shows(city, article):
+def test_every_save_is_a_version_and_a_restored_one_is_what_shows(city, article, login):
     article_save(
         article=article,
         content=ArticleContent(organisation=city.water, texts={"sr": Text(WATER, "Нови текст")}),
@@ -58,6 +58,8 @@ def test_every_save_is_a_version_and_a_restored_one_is_what_shows(city, article)
         note="нови број",
     )
     first = article.versions.get(number=1)
+    history = login(city.supervisor).get(f"/knowledge/{article.pk}/").content.decode()
+    assert "changed: text (sr), text (sr-latn), categories" in history  # v2 against v1
 
     article_restore(version=first, by=city.supervisor)
 
