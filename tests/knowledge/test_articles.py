@@ -59,7 +59,7 @@ def test_every_save_is_a_version_and_a_restored_one_is_what_shows(city, article,
     )
     first = article.versions.get(number=1)
     history = login(city.supervisor).get(f"/knowledge/{article.pk}/").content.decode()
-    assert "changed: text (sr), text (sr-latn), categories" in history  # v2 against v1
+    assert "changed: text (sr), text (sr-latn), public or internal, categories" in history
 
     article_restore(version=first, by=city.supervisor)
 
