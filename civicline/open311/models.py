@@ -67,3 +67,23 @@ class PendingRequest(models.Model):
 
     def __str__(self) -> str:
         return self.token
+
+
+class Submission(models.Model):
+    """Which app sent a case, with the ids the app gave for its user and device: private,
+    like the reporter, and never in a GET."""
+
+    case = models.OneToOneField(
+        "cases.Case", on_delete=models.CASCADE, related_name="open311_submission"
+    )
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="+")
+    device_id = models.CharField(_("device id"), max_length=200, blank=True)
+    account_id = models.CharField(_("account id"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-case_id"]
+        verbose_name = _("report from an app")
+        verbose_name_plural = _("reports from apps")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.application_id}"

@@ -20,7 +20,7 @@ from civicline.cases.services import email_clean
 from civicline.directory.models import Category
 from civicline.directory.phones import PhoneError, phone_to_e164
 from civicline.directory.questions import answers_clean, answers_from_form
-from civicline.open311.models import Application, PendingRequest, RateWindow
+from civicline.open311.models import Application, PendingRequest, RateWindow, Submission
 
 
 class Open311Error(Exception):
@@ -151,20 +151,28 @@ def _register(application, category, location, description, data, photo=None) ->
         consent_to_contact=bool((data.get("phone") or data.get("email") or "").strip()),
     )
     try:
-        return case_services.case_intake(
-            reporter=contact,
-            actor=None,
-            kind=category.citizen_kind,
-            channel=application.channel,
-            category=category,
-            description=description or category.name,
-            address=location.address,
-            latitude=location.latitude,
-            longitude=location.longitude,
-            answers=answers_from_form(data),
-            photos=[photo] if photo else [],
-            media_url=(data.get("media_url") or "").strip(),
-        )
+        with transaction.atomic():
+            case = case_services.case_intake(
+                reporter=contact,
+                actor=None,
+                kind=category.citizen_kind,
+                channel=application.channel,
+                category=category,
+                description=description or category.name,
+                address=location.address,
+                latitude=location.latitude,
+                longitude=location.longitude,
+                answers=answers_from_form(data),
+                photos=[photo] if photo else [],
+                media_url=(data.get("media_url") or "").strip(),
+            )
+            Submission.objects.create(
+                case=case,
+                application=application,
+                device_id=(data.get("device_id") or "").strip()[:200],
+                account_id=(data.get("account_id") or "").strip()[:200],
+            )
+            return case
     except ValidationError as error:
         messages = error.messages if not hasattr(error, "error_dict") else [
             m if field in ("__all__",) else f"{field}: {m}"

@@ -11,7 +11,8 @@ from civicline.cases.models import Case, Channel, Reporter, Status
 from civicline.cases.services import case_change_status
 from civicline.open311.services import application_create
 
-PRIVATE = ["Петар", "Петровић", "+381641234567", "641234567", "mira@example.org"]
+PRIVATE = ["Петар", "Петровић", "+381641234567", "641234567", "mira@example.org", "dev-77AA",
+           "acct-4242"]  # fmt: skip
 
 
 @pytest.fixture
@@ -31,7 +32,8 @@ def parse(response):
 def post(client, key, **fields):
     data = {"service_code": "rasveta", "lat": "45.2551", "long": "19.8452",
             "description": "Не ради светиљка", "first_name": "Петар", "last_name": "Петровић",
-            "phone": "0641234567", "email": "mira@example.org", **fields}  # fmt: skip
+            "phone": "0641234567", "email": "mira@example.org", "device_id": "dev-77AA",
+            "account_id": "acct-4242", **fields}  # fmt: skip
     if key is not None:
         data["api_key"] = key
     return client.post("/open311/v2/requests.json", data)
@@ -66,6 +68,8 @@ def test_an_app_reports_a_problem_and_anyone_reads_it_back(city, client, key):
     case = Case.objects.get(reference=row["service_request_id"])
     assert (case.channel, case.organisation) == (Channel.MOBILE_APP, city.lighting)
     assert case.reporter.phone == "+381641234567" and case.reporter.consent_to_contact
+    submission = case.open311_submission
+    assert (submission.device_id, submission.account_id) == ("dev-77AA", "acct-4242")
 
     as_json = client.get(f"/open311/v2/requests/{case.reference}.json")
     as_xml = client.get(f"/open311/v2/requests/{case.reference}.xml")
@@ -73,7 +77,8 @@ def test_an_app_reports_a_problem_and_anyone_reads_it_back(city, client, key):
     assert public["status"] == "open" and public["agency_responsible"] == city.lighting.name
     assert public["lat"] == 45.2551 and public["requested_datetime"].endswith("+01:00")
     assert parse(as_xml).findtext("request/service_request_id") == case.reference
-    for response in (as_json, as_xml, client.get("/open311/v2/requests.json")):
+    extended = client.get(f"/open311/v2/requests/{case.reference}.json?extensions=true")
+    for response in (as_json, as_xml, extended, client.get("/open311/v2/requests.json")):
         for private in PRIVATE:
             assert private not in response.content.decode()
 
