@@ -36,6 +36,7 @@ from civicline.deadlines import services as deadline_services
 from civicline.directory.models import Area, CaseKind, Category, Organisation
 from civicline.directory.phones import PhoneError, phone_to_e164
 from civicline.directory.questions import answers_clean
+from civicline.directory.selectors import area_at
 from civicline.notifications.services import notify_reporter
 from civicline.routing.selectors import competent_organisation
 
@@ -208,6 +209,9 @@ def case_register(
         raise ValidationError(errors)
     answer = _clean_note(answer, field="answer")
     checked = answers_clean(category, answers or {})
+    if area is None and latitude is not None:
+        # The point places the case in its area; an area the operator chose is kept.
+        area = area_at(latitude, longitude)
 
     now = clock.now()
     case = Case.objects.create(

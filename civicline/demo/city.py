@@ -30,6 +30,7 @@ from civicline.deadlines.models import (
     OrganisationCalendar,
 )
 from civicline.demo import knowledge
+from civicline.demo.areas import boundaries_load
 from civicline.directory import services as directory_services
 from civicline.directory.models import (
     Area,
@@ -430,6 +431,7 @@ def load(*, seed: int = 2026) -> None:
     rng = random.Random(seed)
     places = random.Random(seed + 1)  # its own stream: the cases stay those of earlier demos
     orgs, areas, categories = _catalogue()
+    boundaries_load()
     users = _users(orgs)
     knowledge.load(organisations=orgs, categories=categories, by=users["supervizor"])
     officers = _officers_by_organisation(orgs, users)
@@ -452,6 +454,7 @@ def load(*, seed: int = 2026) -> None:
         category = rng.choice(list(categories.values()))
         kind = rng.choice(category.allowed_kinds)
         street = rng.choice(list(STREETS))
+        point = _point(street, kind, places)
         number = rng.randint(1, 120)
         anonymous = rng.random() < 0.1
         answered = kind == CaseKind.INFORMATION and rng.random() < 0.6
@@ -464,8 +467,9 @@ def load(*, seed: int = 2026) -> None:
                 category=category,
                 description=rng.choice(DESCRIPTIONS[category.code]).format(n=number),
                 address=f"{street} {number}, Нови Сад",
-                **_point(street, kind, places),
-                area=rng.choice(list(areas.values())),
+                **point,
+                # A reported problem's point places it in its area (the boundaries above).
+                area=None if point else rng.choice(list(areas.values())),
                 answer=rng.choice(ANSWERS) if answered else "",
                 answers=_answers(category.code, rng),
             )

@@ -1,18 +1,25 @@
 """Read-side queries of the directory: who a user is, and what they may see."""
 
+import logging
+import math
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
+from civicline.directory import geo
 from civicline.directory.models import (
     CONTACT_CENTER_ROLES,
+    Area,
     Category,
     Membership,
     Organisation,
     Role,
 )
 from civicline.searchtext import normalise
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -94,3 +101,33 @@ def reportable_categories() -> list[Category]:
     take more than information requests."""
     active = Category.objects.filter(is_active=True).select_related("default_organisation")
     return [category for category in active if category.citizen_kind]
+
+
+def area_at(latitude: Decimal | float | str, longitude: Decimal | float | str) -> Area | None:
+    """The area a point lies in: the smallest one whose boundary holds it (a local community
+    rather than the district around it), its border included; None outside every boundary.
+
+    The boundaries are read afresh on each call, so an area edited in the admin counts at
+    once in every process (nothing is cached). See `directory.geo` for the rules."""
+    try:
+        lat, lon = float(latitude), float(longitude)
+    except (TypeError, ValueError):
+        return None
+    if not (math.isfinite(lat) and math.isfinite(lon)):
+        return None
+    shapes = []
+    for area_id, boundary in (
+        Area.objects.filter(boundary__isnull=False).order_by("id").values_list("id", "boundary")
+    ):
+        try:
+            found = geo.shape(area_id, boundary)
+        except (TypeError, ValueError, IndexError, KeyError, AttributeError):
+            found = None  # a boundary written around the admin's checks is skipped
+        if found:
+            shapes.append(found)
+    try:
+        area_id = geo.smallest_containing(shapes, lon, lat)
+    except (TypeError, ValueError, IndexError, KeyError, AttributeError, ZeroDivisionError):
+        logger.exception("An area boundary could not be read; no area was chosen.")
+        return None
+    return Area.objects.filter(id=area_id).first() if area_id is not None else None
