@@ -232,3 +232,8 @@ except ValueError:
 PORTAL_REPORTS_PER_MINUTE_PER_ADDRESS = config.env_int(
     "CIVICLINE_PORTAL_REPORTS_PER_MINUTE", 5, minimum=1
 )
+
+# Duplicate suggestions on the desk: cases of the same category within this many metres,
+# registered within this many days of each other.
+DUPLICATE_DISTANCE_M = config.env_int("CIVICLINE_DUPLICATE_DISTANCE_M", 50, minimum=1)
+DUPLICATE_WINDOW_DAYS = config.env_int("CIVICLINE_DUPLICATE_WINDOW_DAYS", 14, minimum=1)

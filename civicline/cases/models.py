@@ -136,6 +136,16 @@ class Case(models.Model):
     updated_at = models.DateTimeField(_("updated"), db_index=True)
     # Set while the body waits for the citizen (a document, access): deadlines stop meanwhile.
     waiting_since = models.DateTimeField(_("waiting on the citizen since"), null=True, blank=True)
+    # Set on a case merged into an older one reporting the same problem (the master); the
+    # merged case is closed and its citizens follow the master.
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -175,6 +185,7 @@ class EventKind(models.TextChoices):
     CALLBACK = "callback", _("Called back")
     PHOTO = "photo", _("Photo added")
     FOLLOWED = "followed", _("Another citizen reported it too")
+    MERGED = "merged", _("Merged with another case")
 
 
 class CaseEvent(models.Model):

@@ -180,11 +180,12 @@ def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
 
 
-def nearby_open(
-    *, category_id: int, latitude: Decimal, longitude: Decimal, radius_m: int = 150, limit: int = 5
-) -> list[tuple[Case, int]]:
-    """Open cases of the category within `radius_m` of the point, nearest first, with their
-    distance in metres: the "is this it?" a citizen sees before reporting again."""
+def cases_near(
+    cases: QuerySet[Case], *, latitude: Decimal, longitude: Decimal, radius_m: int, scan: int = 200
+) -> list[tuple[Case, float]]:
+    """The cases of `cases` within `radius_m` of the point, nearest first, with their
+    distance in metres: a bounding box the indexes narrow, then the exact distance of at
+    most `scan` cases in it."""
     lat, lon = float(latitude), float(longitude)
     dlat = radius_m / 111_320
     dlon = dlat / max(math.cos(math.radians(lat)), 0.01)
@@ -192,14 +193,20 @@ def nearby_open(
     def bounds(centre: float, half: float) -> tuple[Decimal, Decimal]:
         return Decimal(f"{centre - half:.6f}"), Decimal(f"{centre + half:.6f}")
 
-    box = Case.objects.filter(
-        category_id=category_id,
-        status__in=OPEN_STATUSES,
-        latitude__range=bounds(lat, dlat),
-        longitude__range=bounds(lon, dlon),
-    ).select_related("category")[:200]
+    box = cases.filter(
+        latitude__range=bounds(lat, dlat), longitude__range=bounds(lon, dlon)
+    ).select_related("category")[:scan]
     found = [(c, distance_m(lat, lon, float(c.latitude), float(c.longitude))) for c in box]
-    near = sorted((pair for pair in found if pair[1] <= radius_m), key=lambda pair: pair[1])
+    return sorted((pair for pair in found if pair[1] <= radius_m), key=lambda pair: pair[1])
+
+
+def nearby_open(
+    *, category_id: int, latitude: Decimal, longitude: Decimal, radius_m: int = 150, limit: int = 5
+) -> list[tuple[Case, int]]:
+    """Open cases of the category within `radius_m` of the point, nearest first, with their
+    distance in metres: the "is this it?" a citizen sees before reporting again."""
+    cases = Case.objects.filter(category_id=category_id, status__in=OPEN_STATUSES)
+    near = cases_near(cases, latitude=latitude, longitude=longitude, radius_m=radius_m)
     return [(case, round(metres)) for case, metres in near[:limit]]
 
 

@@ -11,12 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from civicline.cases import selectors, services
+from civicline.cases import duplicates, selectors, services
 from civicline.cases.access import (
     allowed_targets,
     can_see_reporter,
     can_write,
     case_for_user,
+    cases_visible_to,
+    may_see_organisation_cases,
     move_forbidden,
 )
 from civicline.cases.forms import errors_onto_form
@@ -181,6 +183,17 @@ def _case_context(request: HttpRequest, case, **forms) -> dict:
     context["followers_count"] = len(followers)
     if context["show_reporter"]:
         context["followers"] = [f.reporter for f in followers if f.reporter_id]
+    if context["can_write"]:
+        context["duplicates"] = [
+            {
+                "case": other,
+                "metres": metres,
+                "into_this": duplicates.master_of(case, other)[0] == case,
+            }
+            for other, metres in duplicates.duplicate_candidates(case)
+            if may_see_organisation_cases(profile, other.organisation_id)
+        ]
+    context["merge_error"] = forms.get("merge_error", "")
     return context
 
 
@@ -320,6 +333,38 @@ def case_transfer_view(request: HttpRequest, reference: str) -> HttpResponse:
                 return redirect("case", reference=case.reference)
             return redirect("home")
     return _rerender_with_errors(request, case, transfer_form=form)
+
+
+@any_staff
+@require_POST
+def case_merge(request: HttpRequest, reference: str) -> HttpResponse:
+    """Merge this case and `other` (both reporting the same problem): the older one stays."""
+    case = case_for_user(request.profile, reference)
+    if not can_write(request.profile, case):
+        raise PermissionDenied
+    other_reference = request.POST.get("other", "").strip()[:20]
+    other = (
+        cases_visible_to(request.profile).filter(reference=other_reference).first()
+        if other_reference
+        else None
+    )
+    if other is None:
+        error = _("There is no case “%(ref)s” to merge with.") % {"ref": other_reference}
+        return _rerender_with_errors(request, case, merge_error=error)
+    master, _duplicate = duplicates.master_of(case, other)
+    if not can_write(request.profile, master):
+        raise PermissionDenied
+    try:
+        master = duplicates.case_merge(duplicate=other, master=case, actor=request.user)
+    except ValidationError as error:
+        return _rerender_with_errors(request, case, merge_error=" ".join(error.messages))
+    merged = other if master.pk == case.pk else case
+    messages.success(
+        request,
+        _("Case %(duplicate)s merged into %(master)s; its citizens follow %(master)s now.")
+        % {"duplicate": merged.reference, "master": master.reference},
+    )
+    return redirect("case", reference=master.reference)
 
 
 @any_staff

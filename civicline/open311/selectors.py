@@ -84,7 +84,9 @@ def _public_photos() -> Prefetch:
 
 
 def requests(filters: RequestFilters) -> list[Case]:
-    cases = public_cases().select_related("category", "organisation", "deadline", "area")
+    cases = public_cases().select_related(
+        "category", "organisation", "deadline", "area", "duplicate_of"
+    )
     if filters.ids:
         cases = cases.filter(reference__in=filters.ids)
     else:
@@ -138,7 +140,7 @@ def _extended(case: Case, notes: list[CaseEvent], photos: list[str]) -> dict:
     return {
         "channel": case.channel,
         "area": case.area.name if case.area_id else "",
-        "duplicate_of": "",
+        "duplicate_of": case.duplicate_of.reference if case.duplicate_of_id else "",
         "photos": photos,
         "public_notes": [{"datetime": n.at, "note": n.note} for n in notes],
     }

@@ -43,8 +43,9 @@ class ProblemFilters:
 
 
 def _public_cases() -> QuerySet[Case]:
-    """Every case the public may read about, whatever its age, less the cancelled ones."""
-    return public_cases().exclude(status=Status.CANCELLED)
+    """Every case the public may read about, whatever its age, less the cancelled ones and
+    those merged into another case (the map shows one pin per problem)."""
+    return public_cases().exclude(status=Status.CANCELLED).filter(duplicate_of__isnull=True)
 
 
 def problems(filters: ProblemFilters) -> QuerySet[Case]:
