@@ -357,6 +357,10 @@ def case_change_status(
         )
     if workflow.note_required(case.status, to) and not note:
         raise ValidationError({"note": _("Write why: this change needs a note.")})
+    if to == Status.RESOLVED and case.category.photo_proof and not _has_after_photo(case):
+        raise ValidationError(
+            {"status": _("Add a photo of the problem fixed first: this category needs proof.")}
+        )
     is_public = workflow.note_is_public(case.status, to)
     old = case.status
     case.status = to
@@ -376,6 +380,10 @@ def case_change_status(
         is_public=is_public,
     )
     return case
+
+
+def _has_after_photo(case: Case) -> bool:
+    return case.photos.filter(stage=PhotoStage.AFTER).exclude(published="").exists()
 
 
 @transaction.atomic

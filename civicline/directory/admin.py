@@ -135,6 +135,7 @@ class CategoryForm(forms.ModelForm):
             "deadline_hours",
             "is_active",
             "moderated",
+            "photo_proof",
         ]
 
 

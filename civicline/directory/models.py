@@ -123,6 +123,11 @@ class Category(models.Model):
         default=False,
         help_text=_("An operator approves each report from an app before it becomes a case."),
     )
+    photo_proof = models.BooleanField(
+        _('an "after" photo proves the fix'),
+        default=False,
+        help_text=_("A case cannot be resolved until a photo of the problem fixed is added."),
+    )
     # All names folded by civicline.searchtext, so one query matches any alphabet.
     search_text = models.TextField(editable=False, default="")
 
