@@ -44,11 +44,15 @@ def test_the_catalogue_is_complete_and_compiled(language):
     with open(po.with_suffix(".mo"), "rb") as mo:
         compiled = gettext.GNUTranslations(mo)
     assert compiled.gettext("Operator desk") != "Operator desk"
+
+    def unescaped(text: str) -> str:
+        return text.replace('\\"', '"')
+
     stale = [
         m
         for m, text, _, context in rows
-        if (compiled.pgettext(context, m) if context else compiled.gettext(m))
-        != text.replace('\\"', '"')
+        if (compiled.pgettext(context, unescaped(m)) if context else compiled.gettext(unescaped(m)))
+        != unescaped(text)
     ]
     assert stale == [], "the .mo is older than the .po: run compilemessages"
 
