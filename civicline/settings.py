@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "civicline.open311",
     "civicline.portal",
     "civicline.knowledge",
+    "civicline.workorders",
     "civicline.desk",
     "civicline.demo",
 ]

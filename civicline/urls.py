@@ -15,6 +15,7 @@ urlpatterns = [
     path("photos/<uuid:key>.jpg", case_views.photo, name="photo"),
     path("portal/", include("civicline.portal.urls")),
     path("knowledge/", include("civicline.knowledge.urls")),
+    path("field/", include("civicline.workorders.urls")),
     path("notifications/", include("civicline.notifications.urls")),
     path("", include("civicline.desk.urls")),
 ]

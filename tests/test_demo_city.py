@@ -24,6 +24,10 @@ def test_the_demo_city_loads_once_with_everything_a_user_meets(db, capsys):
                                              "zauzece"]).count() == 5  # fmt: skip
     # Serbian Latin names come from the Cyrillic ones
     assert Category.objects.get(code="rasveta").name_sr_latn == "Kvar na javnoj rasveti"
+    # The water utility's field worker has work orders to go to
+    from civicline.workorders.models import WorkOrder
+
+    assert WorkOrder.objects.filter(team__members__username="teren").count() >= 3
     # Nothing happened in the future
     assert not CaseEvent.objects.filter(at__gt=timezone.now()).exists()
     # Reported problems have a place on the public map; questions asked by phone have none

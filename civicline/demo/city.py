@@ -16,7 +16,7 @@ from django.db import transaction
 
 from civicline import clock
 from civicline.cases import services as case_services
-from civicline.cases.models import Channel, Status
+from civicline.cases.models import Case, Channel, Status
 from civicline.deadlines import services as deadline_services
 from civicline.deadlines.models import (
     Action,
@@ -44,6 +44,8 @@ from civicline.directory.models import (
     Role,
 )
 from civicline.routing.models import RoutingRule
+from civicline.workorders import services as workorder_services
+from civicline.workorders.models import FieldTeam
 
 DEMO_PASSWORD = "demo-novisad"
 CASE_COUNT = 420
@@ -417,6 +419,24 @@ def _point(street: str, kind: str, rng: random.Random) -> dict:
     }
 
 
+def _field_work(orgs: dict, users: dict) -> None:
+    """The water utility's duty crew, with today's work orders on open water cases."""
+    team = FieldTeam.objects.create(
+        name="Дежурна екипа ВиК", organisation=orgs["vik"], phone="+381648888810"
+    )
+    team.members.add(users["teren"])
+    open_water = Case.objects.filter(
+        organisation__in=[orgs["vik"], orgs["vik-vodovod"], orgs["vik-kanal"]],
+        status__in=[Status.ASSIGNED, Status.IN_PROGRESS],
+        latitude__isnull=False,
+    ).order_by("-created_at")[:4]
+    for case, kind in zip(open_water, ["fix", "fix", "inspect", "fix"], strict=False):
+        workorder_services.workorder_dispatch(
+            case=case, team=team, kind=kind, by=users["supervizor"],
+            instructions="Изађите на лице места, фотографишите стање пре и после радова.",
+        )  # fmt: skip
+
+
 def _call_back(case, operator) -> None:
     task = CallbackTask.objects.filter(case=case, state=CallbackTask.State.OPEN).first()
     if task:
@@ -479,5 +499,6 @@ def load(*, seed: int = 2026) -> None:
         target = _target_status(age_days, rng)
         case_officers = officers.get(case.organisation_id) or [users["supervizor"]]
         _walk(case, target, moment, case_officers, now, random.Random(rng.random()))
+    _field_work(orgs, users)
     # What came due while the city's history was written: overdue cases, late callbacks.
     deadline_services.deadline_sweep()

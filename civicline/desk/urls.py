@@ -17,6 +17,7 @@ urlpatterns = [
     path("cases/<str:reference>/transfer/", views.case_transfer_view, name="case-transfer"),
     path("cases/<str:reference>/wait/", views.case_wait, name="case-wait"),
     path("cases/<str:reference>/photos/", views.case_photo, name="case-photo"),
+    path("cases/<str:reference>/dispatch/", views.case_dispatch, name="workorder-dispatch"),
     path("cases/<str:reference>/merge/", views.case_merge, name="case-merge"),
     path(
         "cases/<str:reference>/photos/<uuid:key>.jpg",

@@ -44,6 +44,9 @@ from civicline.directory.phones import PhoneError, phone_display, phone_to_e164
 from civicline.directory.questions import answers_from_form
 from civicline.directory.selectors import category_search
 from civicline.routing.services import case_transfer
+from civicline.workorders import selectors as workorder_selectors
+from civicline.workorders import services as workorder_services
+from civicline.workorders.forms import DispatchForm
 
 PAGE_SIZE = 50
 
@@ -194,6 +197,11 @@ def _case_context(request: HttpRequest, case, **forms) -> dict:
             if may_see_organisation_cases(profile, other.organisation_id)
         ]
     context["merge_error"] = forms.get("merge_error", "")
+    context["work_orders"] = workorder_selectors.case_work_orders(case)
+    if case.is_open and workorder_selectors.may_dispatch(profile, case):
+        dispatch_form = forms.get("dispatch_form") or DispatchForm(case=case)
+        if dispatch_form.fields["team"].queryset.exists():  # no teams, no form
+            context["dispatch_form"] = dispatch_form
     return context
 
 
@@ -490,3 +498,29 @@ def callback_done(request: HttpRequest, task_id: int) -> HttpResponse:
     else:
         messages.error(request, _("Write what the citizen was told."))
     return redirect("desk")
+
+
+@any_staff
+@require_POST
+def case_dispatch(request: HttpRequest, reference: str) -> HttpResponse:
+    """From the desk's case page: send the case to a team."""
+    case = case_for_user(request.profile, reference)
+    if not workorder_selectors.may_dispatch(request.profile, case):
+        raise PermissionDenied
+    form = DispatchForm(request.POST, case=case)
+    if form.is_valid():
+        try:
+            workorder_services.workorder_dispatch(
+                case=case,
+                team=form.cleaned_data["team"],
+                kind=form.cleaned_data["kind"],
+                instructions=form.cleaned_data["instructions"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            errors_onto_form(form, error)
+        else:
+            messages.success(request, _("Work order sent."))
+            return redirect("case", reference=case.reference)
+    context = _case_context(request, case, dispatch_form=form)
+    return render(request, "desk/case.html", context, status=400)

@@ -1,0 +1,68 @@
+"""The forms of field work: sending a team, and the team's answer."""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from civicline.cases.forms import PhotosField, PhotosInput
+from civicline.cases.models import DESCRIPTION_MAX, Case
+from civicline.workorders.models import WorkOrderKind
+from civicline.workorders.selectors import teams_for_case
+
+
+class DispatchForm(forms.Form):
+    team = forms.ModelChoiceField(label=_("Team"), queryset=None)
+    kind = forms.ChoiceField(label=_("Work"), choices=WorkOrderKind.choices)
+    instructions = forms.CharField(
+        label=_("Instructions"),
+        required=False,
+        max_length=DESCRIPTION_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, case: Case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams_for_case(case)
+
+
+def _coordinate(value: str | None, bound: int) -> Decimal | None:
+    """What the browser's geolocation put in a hidden field; anything odd is left out
+    rather than shown as an error the worker cannot fix."""
+    try:
+        number = Decimal((value or "").strip()[:40])
+    except InvalidOperation:
+        return None
+    if not number.is_finite() or not -bound <= number <= bound:
+        return None
+    return number.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+
+
+class DoneForm(forms.Form):
+    photos = PhotosField(
+        label=_("Photos"),
+        widget=PhotosInput(attrs={"accept": "image/*", "capture": "environment"}),
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=DESCRIPTION_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    latitude = forms.CharField(required=False, widget=forms.HiddenInput)
+    longitude = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_latitude(self) -> Decimal | None:
+        return _coordinate(self.cleaned_data.get("latitude"), 90)
+
+    def clean_longitude(self) -> Decimal | None:
+        return _coordinate(self.cleaned_data.get("longitude"), 180)
+
+
+class CannotDoForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why it cannot be done"),
+        max_length=DESCRIPTION_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write why it cannot be done.")},
+    )
