@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.text import Truncator
 
-from civicline.cases.models import CaseEvent, Status
+from civicline.cases.models import Case, CaseEvent, PhotoStage, Status
 from civicline.notifications.gsm import sms_segments, to_gsm_latin
 from civicline.notifications.models import Channel, NotificationTemplate
 from civicline.transliteration import to_latin
@@ -57,7 +57,20 @@ def _context(event: CaseEvent, channel: str) -> dict:
         # Whoever gets the case's messages may follow it: the link shows public facts only.
         "tracking_url": settings.SITE_URL
         + reverse("portal-track", kwargs={"reference": case.reference, "code": case.tracking_code}),
+        "photo_links": _photo_links(case) if channel == Channel.EMAIL else "",
     }
+
+
+def _photo_links(case: Case) -> str:
+    """The public before/after photos, a line each: the proof the problem was fixed."""
+    photos = case.photos.filter(
+        is_public=True, stage__in=[PhotoStage.BEFORE, PhotoStage.AFTER]
+    ).exclude(published="", external_url="")
+    return "\n".join(
+        f"{PhotoStage(photo.stage).label}: "
+        f"{photo.external_url or settings.SITE_URL + photo.public_path}"
+        for photo in photos.order_by("-stage", "created_at")  # "before", then "after"
+    )
 
 
 def _text(template: NotificationTemplate, event: CaseEvent, latin_ascii: bool) -> Text:

@@ -130,3 +130,37 @@ def test_the_registration_email_links_to_the_tracking_page(report, language, set
     link = f"https://prijave.novisad.rs/portal/track/{case.reference}/{case.tracking_code}/"
     assert link in email.body
     assert client.get(link.removeprefix("https://prijave.novisad.rs")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("language", "before", "after"),
+    [("en", "Before", "After"), ("sr", "Пре радова", "После радова")],
+)
+def test_the_resolved_email_shows_the_before_and_after_photos(
+    city, report, settings, language, before, after
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from civicline.cases import services as case_services
+    from civicline.cases.photos import photo_check
+    from tests.photos import png
+
+    settings.SITE_URL = "https://prijave.novisad.rs"
+    case = report(language=language)
+    for stage in ("before", "after"):
+        case_services.case_add_photo(
+            case=case, stage=stage, actor=city.lighting_officer,
+            photo=photo_check(SimpleUploadedFile("p.png", png(), content_type="image/png")),
+        )  # fmt: skip
+    for status, note in (("assigned", ""), ("in_progress", ""), ("resolved", "Замењено.")):
+        case = case_services.case_change_status(
+            case=case, to=status, actor=city.lighting_officer, note=note
+        )
+
+    email = Notification.objects.get(case=case, notice=Notice.RESOLVED, channel=Channel.EMAIL)
+    first, second = case.photos.order_by("id")
+    lines = email.body.splitlines()
+    assert f"{before}: https://prijave.novisad.rs{first.public_path}" in lines
+    assert f"{after}: https://prijave.novisad.rs{second.public_path}" in lines
+    sms = Notification.objects.get(case=case, notice=Notice.RESOLVED, channel=Channel.SMS)
+    assert "https://" not in sms.body
