@@ -23,9 +23,9 @@ from civicline.cases.models import OPEN_STATUSES, Case, Photo, Status
 from civicline.cases.selectors import page_number, page_of, public_cases
 from civicline.directory.models import Area, Category
 from civicline.directory.selectors import reportable_categories
+from civicline.maps import map_settings
 from civicline.portal import selectors
 from civicline.portal.forms import CategoryChoiceField
-from civicline.portal.views import map_settings
 
 RECENT = timedelta(days=30)
 PAGE_SIZE = 50

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -18,19 +17,10 @@ from civicline.cases.forms import errors_onto_form
 from civicline.cases.models import OPEN_STATUSES, Case, Channel
 from civicline.directory.models import Category
 from civicline.directory.questions import answers_from_form
+from civicline.maps import map_settings
 from civicline.open311.services import Open311Error, rate_limit
 from civicline.portal import selectors
 from civicline.portal.forms import ContactForm, ReportForm, TrackForm
-
-
-def map_settings() -> dict:
-    return {
-        "tiles": settings.PORTAL_TILE_URL,
-        # Leaflet guesses its marker images' folder from its CSS link; say it instead.
-        "images": static("vendor/leaflet-1.9.4/images/"),
-        "attribution": settings.PORTAL_TILE_ATTRIBUTION,
-        **settings.PORTAL_MAP_CENTRE,
-    }
 
 
 def _reporter(data: dict) -> case_services.ReporterDetails:

@@ -4,12 +4,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from civicline.cases.forms import errors_onto_form
 from civicline.directory.pages import staff_page
+from civicline.maps import map_settings
 from civicline.workorders import selectors, services
 from civicline.workorders.forms import CannotDoForm, DoneForm
 from civicline.workorders.models import WorkOrder, WorkOrderState
@@ -21,7 +23,19 @@ field_staff = staff_page(lambda p: p.is_field_worker or p.is_supervisor)
 @require_GET
 def field_list(request: HttpRequest) -> HttpResponse:
     routes = selectors.field_routes(request.profile, request.user)
-    return render(request, "workorders/field_list.html", {"routes": routes})
+    stops = [
+        {
+            "lat": float(order.case.latitude),
+            "lng": float(order.case.longitude),
+            "label": f"{number}. {order.case.category.name}",
+            "url": reverse("field-order", args=[order.pk]),
+        }
+        for _team, orders in routes
+        for number, order in enumerate(orders, start=1)
+        if order.case.latitude is not None
+    ]
+    context = {"routes": routes, "stops": stops, "map": map_settings()}
+    return render(request, "workorders/field_list.html", context)
 
 
 def _order_for(request: HttpRequest, order_id: int) -> WorkOrder:
