@@ -212,9 +212,7 @@ def problem_detail(request: HttpRequest, reference: str) -> HttpResponse:
         raise Http404("No such reported problem")
     context = {
         "case": case,
-        "status_label": selectors.PUBLIC_STATUS[case.status],
-        "history": selectors.public_history(case),
-        "photos": selectors.public_photos(case),
+        **selectors.public_facts(case),
         "map": map_settings(),
     }
     return render(request, "portal/problem.html", context)

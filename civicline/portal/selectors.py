@@ -66,3 +66,13 @@ def promised_by(case: Case) -> datetime | None:
     """When the competent body is due to resolve it, while it is open."""
     deadline = getattr(case, "deadline", None)
     return deadline.resolution_due if deadline and case.is_open else None
+
+
+def public_facts(case: Case) -> dict:
+    """What every public page of a case shows: its status in citizens' words, its public
+    history and its public photos."""
+    return {
+        "status_label": PUBLIC_STATUS[case.status],
+        "history": public_history(case),
+        "photos": public_photos(case),
+    }

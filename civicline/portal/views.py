@@ -155,9 +155,7 @@ def track(request: HttpRequest, reference: str, code: str) -> HttpResponse:
         raise Http404("No such report")
     context = {
         "case": case,
-        "status_label": selectors.PUBLIC_STATUS[case.status],
-        "history": selectors.public_history(case),
-        "photos": selectors.public_photos(case),
+        **selectors.public_facts(case),
         "deadline": selectors.promised_by(case),
         "is_new": request.GET.get("new") == "1",
         "link": request.build_absolute_uri(track_url(case)),
