@@ -138,7 +138,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": config.env_str("CIVICLINE_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # The PDF work orders subset their font: fontTools narrates every glyph at INFO.
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # Notifications

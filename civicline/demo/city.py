@@ -420,7 +420,8 @@ def _point(street: str, kind: str, rng: random.Random) -> dict:
 
 
 def _field_work(orgs: dict, users: dict) -> None:
-    """The water utility's duty crew, with today's work orders on open water cases."""
+    """The water utility's duty crew, with today's work orders on open water cases, and
+    orders from the traffic administration to the lighting company."""
     team = FieldTeam.objects.create(
         name="Дежурна екипа ВиК", organisation=orgs["vik"], phone="+381648888810"
     )
@@ -434,6 +435,19 @@ def _field_work(orgs: dict, users: dict) -> None:
         workorder_services.workorder_dispatch(
             case=case, team=team, kind=kind, by=users["supervizor"],
             instructions="Изађите на лице места, фотографишите стање пре и после радова.",
+        )  # fmt: skip
+    # Electronic orders to another body's service: the traffic administration asks the
+    # lighting company to restore power to its traffic lights (Zoran sees them at /work/).
+    lights = Case.objects.filter(
+        organisation=orgs["saobracaj"],
+        category__code="semafor",
+        status__in=[Status.ASSIGNED, Status.IN_PROGRESS],
+        latitude__isnull=False,
+    ).order_by("-created_at")[:2]
+    for case in lights:
+        workorder_services.workorder_dispatch(
+            case=case, service=orgs["rasveta"], kind="fix", by=users["saobracaj"],
+            instructions="Семафор је без напајања: проверите прикључак на мрежу јавне расвете.",
         )  # fmt: skip
 
 

@@ -200,7 +200,7 @@ def _case_context(request: HttpRequest, case, **forms) -> dict:
     context["work_orders"] = workorder_selectors.case_work_orders(case)
     if case.is_open and workorder_selectors.may_dispatch(profile, case):
         dispatch_form = forms.get("dispatch_form") or DispatchForm(case=case)
-        if dispatch_form.fields["team"].queryset.exists():  # no teams, no form
+        if dispatch_form.teams or dispatch_form.services:  # nobody to send to, no form
             context["dispatch_form"] = dispatch_form
     return context
 
@@ -390,6 +390,7 @@ def workstation(request: HttpRequest) -> HttpResponse:
             "order": order,
             "open_count": cases.count(),  # bounded by the workload, not the history
             "organisations": organisations,
+            "service_orders": workorder_selectors.service_orders(request.profile),
         },
     )
 
@@ -513,6 +514,7 @@ def case_dispatch(request: HttpRequest, reference: str) -> HttpResponse:
             workorder_services.workorder_dispatch(
                 case=case,
                 team=form.cleaned_data["team"],
+                service=form.cleaned_data["service"],
                 kind=form.cleaned_data["kind"],
                 instructions=form.cleaned_data["instructions"],
                 by=request.user,

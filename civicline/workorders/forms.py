@@ -8,11 +8,16 @@ from django.utils.translation import gettext_lazy as _
 from civicline.cases.forms import PhotosField, PhotosInput
 from civicline.cases.models import DESCRIPTION_MAX, Case
 from civicline.workorders.models import WorkOrderKind
-from civicline.workorders.selectors import teams_for_case
+from civicline.workorders.selectors import services_for_case, teams_for_case
 
 
 class DispatchForm(forms.Form):
-    team = forms.ModelChoiceField(label=_("Team"), queryset=None)
+    """Whom to send: one list with the body's own teams first, then other bodies'
+    services; `cleaned_data` gives `team` or `service`."""
+
+    to = forms.ChoiceField(
+        label=_("Send to"), error_messages={"required": _("Choose a team or a service.")}
+    )
     kind = forms.ChoiceField(label=_("Work"), choices=WorkOrderKind.choices)
     instructions = forms.CharField(
         label=_("Instructions"),
@@ -23,7 +28,19 @@ class DispatchForm(forms.Form):
 
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = teams_for_case(case)
+        self.teams = {f"team:{t.pk}": t for t in teams_for_case(case)}
+        self.services = {f"service:{o.pk}": o for o in services_for_case(case)}
+        self.fields["to"].choices = [
+            ("", "—"),
+            (_("Our teams"), [(key, str(team)) for key, team in self.teams.items()]),
+            (_("Other services"), [(key, o.name) for key, o in self.services.items()]),
+        ]
+
+    def clean(self):
+        data = super().clean()
+        to = data.get("to")
+        data["team"], data["service"] = self.teams.get(to), self.services.get(to)
+        return data
 
 
 def _coordinate(value: str | None, bound: int) -> Decimal | None:

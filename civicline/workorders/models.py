@@ -67,8 +67,21 @@ class WorkOrder(models.Model):
     case = models.ForeignKey(
         Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="work_orders"
     )
+    # The service that does the work: a team's organisation, or another body's service
+    # (a utility, a public company) that gets the order in its workstation.
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("service"),
+        on_delete=models.PROTECT,
+        related_name="work_orders",
+    )
     team = models.ForeignKey(
-        FieldTeam, verbose_name=_("team"), on_delete=models.PROTECT, related_name="work_orders"
+        FieldTeam,
+        verbose_name=_("team"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="work_orders",
     )
     kind = models.CharField(_("kind"), max_length=10, choices=WorkOrderKind.choices)
     instructions = models.TextField(_("instructions"), max_length=DESCRIPTION_MAX, blank=True)
@@ -90,7 +103,10 @@ class WorkOrder(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["team", "state"], name="workorder_team_state")]
+        indexes = [
+            models.Index(fields=["team", "state"], name="workorder_team_state"),
+            models.Index(fields=["organisation", "state"], name="workorder_service_state"),
+        ]
         verbose_name = _("work order")
         verbose_name_plural = _("work orders")
 
@@ -100,3 +116,8 @@ class WorkOrder(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+    @property
+    def assignee(self) -> str:
+        """Who does the work, as the pages and the timeline name them."""
+        return self.team.name if self.team_id else self.organisation.name

@@ -1,12 +1,12 @@
 """Read-side queries of field work: which teams may take a case, a team's route."""
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from civicline.cases.models import Case
 from civicline.cases.selectors import distance_m
-from civicline.directory.models import Organisation
-from civicline.directory.selectors import StaffProfile
+from civicline.directory.models import Organisation, OrganisationKind
+from civicline.directory.selectors import StaffProfile, staff_profile
 from civicline.workorders.models import OPEN_STATES, FieldTeam, WorkOrder
 
 
@@ -36,6 +36,14 @@ def teams_for_case(case: Case) -> QuerySet[FieldTeam]:
     ).select_related("organisation")
 
 
+def services_for_case(case: Case) -> QuerySet[Organisation]:
+    """Other bodies' services a case may be sent to as an electronic work order: the
+    utilities and public companies (and their departments) that do not work it already."""
+    return Organisation.objects.filter(
+        kind__in=[OrganisationKind.PUBLIC_UTILITY, OrganisationKind.PUBLIC_COMPANY]
+    ).exclude(id__in=bodies_serving(case.organisation_id))
+
+
 def may_dispatch(profile: StaffProfile, case: Case) -> bool:
     """Supervisors, and officers of the competent body, send the body's teams out."""
     if profile.is_supervisor:
@@ -43,20 +51,54 @@ def may_dispatch(profile: StaffProfile, case: Case) -> bool:
     return profile.is_officer and case.organisation_id in profile.organisation_ids
 
 
-def is_member(order: WorkOrder, user: AbstractBaseUser) -> bool:
-    return order.team.members.filter(pk=user.pk).exists()
+def may_work(order: WorkOrder, user: AbstractBaseUser) -> bool:
+    """A team's order is worked by its members; an order sent to a service (no team) by
+    that service's officers."""
+    if order.team_id:
+        return order.team.members.filter(pk=user.pk).exists()
+    profile = staff_profile(user)
+    return profile.is_officer and order.organisation_id in profile.organisation_ids
+
+
+def _assigned(profile: StaffProfile, user: AbstractBaseUser) -> Q:
+    """Orders the user works: their teams', and for officers the orders sent to their
+    bodies' services."""
+    mine = Q(team__members=user)
+    if profile.is_officer:
+        mine |= Q(team=None, organisation_id__in=profile.organisation_ids)
+    return mine
 
 
 def orders_visible_to(profile: StaffProfile, user: AbstractBaseUser) -> QuerySet[WorkOrder]:
-    """A field worker sees their teams' orders; a supervisor sees every team's."""
-    orders = WorkOrder.objects.select_related("case", "case__category", "team")
+    """A field worker sees their teams' orders; an officer those sent to their body's
+    services and those sent about their body's cases; a supervisor every order."""
+    orders = WorkOrder.objects.select_related("case", "case__category", "team", "organisation")
     if profile.is_supervisor:
         return orders
-    return orders.filter(team__members=user)
+    mine = _assigned(profile, user)
+    if profile.is_officer:
+        mine |= Q(case__organisation_id__in=profile.organisation_ids)
+    return orders.filter(mine).distinct()
+
+
+def service_orders(profile: StaffProfile) -> QuerySet[WorkOrder]:
+    """The open orders sent to the officer's bodies, oldest first: their workstation's
+    list."""
+    if not profile.is_officer:
+        return WorkOrder.objects.none()
+    return (
+        WorkOrder.objects.filter(
+            organisation_id__in=profile.organisation_ids, state__in=OPEN_STATES
+        )
+        .select_related(
+            "case", "case__category", "case__area", "case__organisation", "team", "organisation"
+        )
+        .order_by("created_at", "id")
+    )
 
 
 def case_work_orders(case: Case) -> QuerySet[WorkOrder]:
-    return case.work_orders.select_related("team", "created_by")
+    return case.work_orders.select_related("team", "organisation", "created_by")
 
 
 def route(orders: list[WorkOrder]) -> list[WorkOrder]:
@@ -85,10 +127,15 @@ def route(orders: list[WorkOrder]) -> list[WorkOrder]:
     return path + unplaced
 
 
-def field_routes(profile: StaffProfile, user: AbstractBaseUser) -> list[tuple[FieldTeam, list]]:
-    """Each team's open orders, in route order, one entry per team."""
-    by_team: dict[int, tuple[FieldTeam, list[WorkOrder]]] = {}
-    for order in orders_visible_to(profile, user).filter(state__in=OPEN_STATES):
-        by_team.setdefault(order.team_id, (order.team, []))[1].append(order)
-    teams = sorted(by_team.values(), key=lambda pair: (pair[0].name, pair[0].id))
-    return [(team, route(orders)) for team, orders in teams]
+def field_routes(profile: StaffProfile, user: AbstractBaseUser) -> list[tuple[object, list]]:
+    """Each team's open orders in route order, one entry per team; orders sent to a
+    service with no team are grouped under the service (both have a name and a phone)."""
+    by_assignee: dict[tuple, tuple[object, list[WorkOrder]]] = {}
+    orders = orders_visible_to(profile, user).filter(state__in=OPEN_STATES)
+    if not profile.is_supervisor:
+        orders = orders.filter(_assigned(profile, user))
+    for order in orders:
+        key = ("team", order.team_id) if order.team_id else ("service", order.organisation_id)
+        by_assignee.setdefault(key, (order.team or order.organisation, []))[1].append(order)
+    groups = sorted(by_assignee.items(), key=lambda item: (item[1][0].name, item[0]))
+    return [(assignee, route(orders)) for _key, (assignee, orders) in groups]

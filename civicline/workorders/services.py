@@ -14,6 +14,7 @@ from civicline import clock
 from civicline.cases.models import DESCRIPTION_MAX, Case, PhotoStage
 from civicline.cases.photos import CheckedPhoto
 from civicline.cases.services import case_add_note, case_add_photo
+from civicline.directory.models import Organisation
 from civicline.workorders.models import (
     OPEN_STATES,
     FieldTeam,
@@ -21,7 +22,7 @@ from civicline.workorders.models import (
     WorkOrderKind,
     WorkOrderState,
 )
-from civicline.workorders.selectors import bodies_serving, is_member
+from civicline.workorders.selectors import bodies_serving, may_work, services_for_case
 
 
 def _text(value: str, *, field: str) -> str:
@@ -39,12 +40,21 @@ def _on_timeline(case: Case, by: AbstractBaseUser | None, text: str) -> None:
 
 
 def _locked(order: WorkOrder) -> WorkOrder:
-    return WorkOrder.objects.select_for_update().select_related("team", "case").get(pk=order.pk)
+    return (
+        WorkOrder.objects.select_for_update()
+        .select_related("team", "organisation", "case")
+        .get(pk=order.pk)
+    )
 
 
-def _member_only(order: WorkOrder, by: AbstractBaseUser) -> None:
-    if not is_member(order, by):
-        raise ValidationError(_("Only the members of the team may work this order."))
+def _worker_only(order: WorkOrder, by: AbstractBaseUser) -> None:
+    if not may_work(order, by):
+        raise ValidationError(
+            _(
+                "Only the members of the team (or, for an order sent to a service, its "
+                "officers) may work this order."
+            )
+        )
 
 
 def _still_open(order: WorkOrder) -> None:
@@ -55,26 +65,50 @@ def _still_open(order: WorkOrder) -> None:
         )
 
 
+def _recipient(
+    case: Case, team: FieldTeam | None, service: Organisation | None
+) -> tuple[Organisation, FieldTeam | None]:
+    """A team of the body that works the case, or another body's service: one of them."""
+    if (team is None) == (service is None):
+        raise ValidationError({"to": _("Choose a team or a service.")})
+    if team is not None:
+        if team.organisation_id not in bodies_serving(case.organisation_id):
+            raise ValidationError(
+                {
+                    "to": _("“%(team)s” is not a team of %(organisation)s, which works this case.")
+                    % {"team": team.name, "organisation": case.organisation.name}
+                }
+            )
+        return team.organisation, team
+    if not services_for_case(case).filter(pk=service.pk).exists():
+        raise ValidationError(
+            {"to": _("“%(service)s” does not take work orders.") % {"service": service.name}}
+        )
+    return service, None
+
+
 @transaction.atomic
 def workorder_dispatch(
-    *, case: Case, team: FieldTeam, kind: str, instructions: str, by: AbstractBaseUser | None
+    *,
+    case: Case,
+    kind: str,
+    instructions: str,
+    by: AbstractBaseUser | None,
+    team: FieldTeam | None = None,
+    service: Organisation | None = None,
 ) -> WorkOrder:
-    """Send an open case to a team of its competent body (or one of its departments)."""
+    """Send an open case to a team of its competent body (or one of its departments), or
+    as an electronic work order to another body's service (a utility, a public company)."""
     instructions = _text(instructions, field="instructions")
     if kind not in WorkOrderKind.values:
         raise ValidationError({"kind": _("Choose inspect or fix.")})
-    if team.organisation_id not in bodies_serving(case.organisation_id):
-        raise ValidationError(
-            {
-                "team": _("“%(team)s” is not a team of %(organisation)s, which works this case.")
-                % {"team": team.name, "organisation": case.organisation.name}
-            }
-        )
+    organisation, team = _recipient(case, team, service)
     if not case.is_open:
         raise ValidationError(_("This case is closed; reopen it before sending a team."))
     now = clock.now()
     order = WorkOrder.objects.create(
         case=case,
+        organisation=organisation,
         team=team,
         kind=kind,
         instructions=instructions,
@@ -83,7 +117,7 @@ def workorder_dispatch(
         updated_at=now,
     )
     note = _("Work order sent to %(team)s: %(kind)s.") % {
-        "team": team.name,
+        "team": order.assignee,
         "kind": WorkOrderKind(kind).label,
     }
     _on_timeline(case, by, f"{note} {instructions}")
@@ -92,16 +126,16 @@ def workorder_dispatch(
 
 @transaction.atomic
 def workorder_start(*, order: WorkOrder, by: AbstractBaseUser) -> WorkOrder:
-    """A member of the team takes the order on."""
+    """A member of the team (or an officer of the service) takes the order on."""
     order = _locked(order)
-    _member_only(order, by)
+    _worker_only(order, by)
     if order.state != WorkOrderState.SENT:
         _still_open(order)
         raise ValidationError(_("This work order is already in progress."))
     order.state = WorkOrderState.IN_PROGRESS
     order.updated_at = clock.now()
     order.save(update_fields=["state", "updated_at"])
-    _on_timeline(order.case, by, _("Work order started by %(team)s.") % {"team": order.team.name})
+    _on_timeline(order.case, by, _("Work order started by %(team)s.") % {"team": order.assignee})
     return order
 
 
@@ -120,7 +154,7 @@ def workorder_done(
     inspection), with the phone's time and place when given. A rejected photo leaves the
     order and the case as they were."""
     order = _locked(order)
-    _member_only(order, by)
+    _worker_only(order, by)
     _still_open(order)
     note = _text(note, field="note")
     stage = PhotoStage.AFTER if order.kind == WorkOrderKind.FIX else PhotoStage.BEFORE
@@ -139,7 +173,7 @@ def workorder_done(
     order.note = note
     order.updated_at = order.done_at = now
     order.save(update_fields=["state", "note", "updated_at", "done_at"])
-    done = _("Work order done by %(team)s.") % {"team": order.team.name}
+    done = _("Work order done by %(team)s.") % {"team": order.assignee}
     _on_timeline(order.case, by, f"{done} {note}")
     return order
 
@@ -148,7 +182,7 @@ def workorder_done(
 def workorder_cannot_do(*, order: WorkOrder, by: AbstractBaseUser, reason: str) -> WorkOrder:
     """The team cannot do it; the reason goes to whoever sent it, on the case's timeline."""
     order = _locked(order)
-    _member_only(order, by)
+    _worker_only(order, by)
     _still_open(order)
     reason = _text(reason, field="reason")
     if not reason:
@@ -158,6 +192,6 @@ def workorder_cannot_do(*, order: WorkOrder, by: AbstractBaseUser, reason: str) 
     order.reason = reason
     order.updated_at = order.done_at = now
     order.save(update_fields=["state", "reason", "updated_at", "done_at"])
-    cannot = _("%(team)s cannot do the work order:") % {"team": order.team.name}
+    cannot = _("%(team)s cannot do the work order:") % {"team": order.assignee}
     _on_timeline(order.case, by, f"{cannot} {reason}")
     return order

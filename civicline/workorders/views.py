@@ -15,8 +15,9 @@ from civicline.maps import map_settings
 from civicline.workorders import selectors, services
 from civicline.workorders.forms import CannotDoForm, DoneForm
 from civicline.workorders.models import WorkOrder, WorkOrderState
+from civicline.workorders.pdf import work_order_pdf
 
-field_staff = staff_page(lambda p: p.is_field_worker or p.is_supervisor)
+field_staff = staff_page(lambda p: p.is_field_worker or p.is_supervisor or p.is_officer)
 
 
 @field_staff
@@ -30,7 +31,7 @@ def field_list(request: HttpRequest) -> HttpResponse:
             "label": f"{number}. {order.case.category.name}",
             "url": reverse("field-order", args=[order.pk]),
         }
-        for _team, orders in routes
+        for _assignee, orders in routes
         for number, order in enumerate(orders, start=1)
         if order.case.latitude is not None
     ]
@@ -45,14 +46,18 @@ def _order_for(request: HttpRequest, order_id: int) -> WorkOrder:
         raise Http404("No such work order") from None
 
 
+def _photos(order: WorkOrder):
+    # Public facts only: the reporter stays with the contact center.
+    return order.case.photos.filter(is_public=True).exclude(published="")
+
+
 def _order_page(request: HttpRequest, order: WorkOrder, *, status: int = 200, **forms):
     case = order.case
     context = {
         "order": order,
         "case": case,
-        # Public facts only: the reporter stays with the contact center.
-        "photos": case.photos.filter(is_public=True).exclude(published=""),
-        "is_member": selectors.is_member(order, request.user),
+        "photos": _photos(order),
+        "may_work": selectors.may_work(order, request.user),
         "done_form": forms.get("done_form") or DoneForm(),
         "cannot_form": forms.get("cannot_form") or CannotDoForm(),
         "start_error": forms.get("start_error", ""),
@@ -65,6 +70,17 @@ def _order_page(request: HttpRequest, order: WorkOrder, *, status: int = 200, **
 @require_GET
 def field_order(request: HttpRequest, order_id: int) -> HttpResponse:
     return _order_page(request, _order_for(request, order_id))
+
+
+@field_staff
+@require_GET
+def field_order_pdf(request: HttpRequest, order_id: int) -> HttpResponse:
+    """The order to print: the service's crews take it out on paper."""
+    order = _order_for(request, order_id)
+    response = HttpResponse(work_order_pdf(order, list(_photos(order))), "application/pdf")
+    name = f"{_('work-order')}-{order.pk}-{order.case.reference}.pdf".replace("/", "-")
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
 
 
 @field_staff

@@ -50,7 +50,7 @@ def test_the_officer_sends_it_from_the_case_page(city, teams, register, login):
 
     response = officer.post(
         f"/cases/{case.reference}/dispatch/",
-        {"team": teams.water.pk, "kind": "fix", "instructions": "Close the valve."},
+        {"to": f"team:{teams.water.pk}", "kind": "fix", "instructions": "Close the valve."},
     )
 
     assert response.status_code == 302
@@ -65,7 +65,7 @@ def test_another_organisations_team_is_refused_on_the_page(city, teams, register
 
     response = supervisor.post(
         f"/cases/{case.reference}/dispatch/",
-        {"team": teams.lighting.pk, "kind": "fix", "instructions": ""},
+        {"to": f"team:{teams.lighting.pk}", "kind": "fix", "instructions": ""},
     )
 
     assert response.status_code == 400
@@ -75,7 +75,7 @@ def test_another_organisations_team_is_refused_on_the_page(city, teams, register
 
 def test_officers_of_other_bodies_and_operators_cannot_send(city, teams, register, login):
     case = register(city.water_pipe)
-    data = {"team": teams.water.pk, "kind": "fix"}
+    data = {"to": f"team:{teams.water.pk}", "kind": "fix"}
 
     assert login(city.lighting_officer).post(
         f"/cases/{case.reference}/dispatch/", data
