@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "civicline.portal",
     "civicline.knowledge",
     "civicline.workorders",
+    "civicline.telephony",
+    "civicline.dashboard",
     "civicline.desk",
     "civicline.demo",
 ]

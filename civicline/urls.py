@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/v1/cti/", include("civicline.telephony.cti_urls")),
     path("api/v1/", api.urls),
     path("open311/v2/", include("civicline.open311.urls")),
     path("photos/<uuid:key>.jpg", case_views.photo, name="photo"),
@@ -17,5 +18,6 @@ urlpatterns = [
     path("knowledge/", include("civicline.knowledge.urls")),
     path("field/", include("civicline.workorders.urls")),
     path("notifications/", include("civicline.notifications.urls")),
+    path("dashboard/", include("civicline.dashboard.urls")),
     path("", include("civicline.desk.urls")),
 ]

@@ -1,0 +1,753 @@
+"""The ACD: calls enter queues, free agents ring, timers run out.
+
+Every operation is one transaction, and they run one at a time (one switchboard: a free
+agent must ring for one call only). Each step writes its queue_log line in the same
+transaction, so the statistics always agree with the calls. Time is `clock.now()`, so the
+simulator can run the line faster than the wall clock.
+"""
+
+import random
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.utils.translation import gettext as _
+
+from civicline import clock
+from civicline.cases.services import case_add_note
+from civicline.deadlines.calendars import calendar_from
+from civicline.directory.phones import PhoneError, phone_to_e164
+from civicline.telephony import strategies
+from civicline.telephony.models import (
+    Agent,
+    AgentState,
+    AgentStateChange,
+    Call,
+    Callback,
+    CallState,
+    ClosedAction,
+    Command,
+    Direction,
+    Outcome,
+    PauseReason,
+    Queue,
+    QueueLogEntry,
+    QueueMember,
+    Ring,
+    Strategy,
+)
+
+RNG = random.Random()
+LOCK_KEY = 0x63_69_76_69  # "civi": PostgreSQL's advisory lock for the switchboard
+WAITING_LOOKED_AT = 1000  # callers considered per distribution, longest waiting first
+
+
+class CallError(ValidationError):
+    """A CTI request that cannot be taken; `code` says which 4xx it is."""
+
+
+@dataclass
+class Answer:
+    """What the PBX is told back: Zammad's `action` conventions, plus civicline's own."""
+
+    action: str = ""
+    fields: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {"action": self.action, **self.fields} if self.action else dict(self.fields)
+
+
+def _switchboard() -> None:
+    # SQLite's transactions are IMMEDIATE (one writer at a time already); PostgreSQL
+    # takes a transaction-wide advisory lock.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+
+
+def _seconds(delta: timedelta) -> int:
+    return max(0, round(delta.total_seconds()))
+
+
+def _log(at: datetime, call_id: str, queue: str, agent: str, event: str, *data) -> None:
+    values = {f"data{i}": str(value) for i, value in enumerate(data, start=1)}
+    QueueLogEntry.objects.create(
+        time=at,
+        call_id=call_id or "NONE",
+        queue=queue or "NONE",
+        agent=agent or "NONE",
+        event=event,
+        **values,
+    )
+
+
+def _command(action: str, at: datetime, call_id: str = "", **payload) -> None:
+    Command.objects.create(action=action, call_id=call_id, payload=payload, created_at=at)
+
+
+def _set_state(
+    agent: Agent, state: str, at: datetime, *, reason: str = "", call: Call | None = None
+) -> None:
+    agent.state, agent.state_since = state, at
+    fields = ["state", "state_since"]
+    if state != AgentState.WRAPUP:
+        agent.wrapup_until = None
+        fields.append("wrapup_until")
+    if state in (AgentState.AVAILABLE, AgentState.LOGGED_OUT):
+        agent.pause_reason = ""
+        fields.append("pause_reason")
+    agent.save(update_fields=fields)
+    AgentStateChange.objects.create(agent=agent, state=state, reason=reason, at=at, call=call)
+
+
+def _logged_in_queues(agent: Agent) -> list[str]:
+    return list(
+        QueueMember.objects.filter(agent=agent, logged_in=True).values_list(
+            "queue__name", flat=True
+        )
+    )
+
+
+def _free(agent: Agent, at: datetime, call: Call | None = None) -> None:
+    """After a call or a ring: a pause asked for meanwhile starts now, else available."""
+    if agent.pause_reason:
+        _set_state(agent, AgentState.PAUSED, at, reason=agent.pause_reason, call=call)
+        for queue in _logged_in_queues(agent):
+            _log(at, "NONE", queue, agent.queue_log_name, "PAUSE", agent.pause_reason)
+    else:
+        _set_state(agent, AgentState.AVAILABLE, at, call=call)
+
+
+# Agents ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def agent_login(*, agent: Agent, queues: list[Queue] | None = None) -> Agent:
+    """The agent takes calls from their queues (or the given ones)."""
+    _switchboard()
+    now = clock.now()
+    agent = Agent.objects.get(pk=agent.pk)
+    members = QueueMember.objects.filter(agent=agent, logged_in=False).select_related("queue")
+    if queues is not None:
+        members = members.filter(queue__in=queues)
+    for member in members:
+        member.logged_in = True
+        member.save(update_fields=["logged_in"])
+        _log(now, "NONE", member.queue.name, agent.queue_log_name, "ADDMEMBER")
+    if not QueueMember.objects.filter(agent=agent, logged_in=True).exists():
+        raise ValidationError(_("This agent is in no queue; an engineer adds them in the admin."))
+    if agent.state == AgentState.LOGGED_OUT:
+        _set_state(agent, AgentState.AVAILABLE, now)
+    _distribute(now)
+    return agent
+
+
+@transaction.atomic
+def agent_logout(*, agent: Agent) -> Agent:
+    _switchboard()
+    now = clock.now()
+    agent = Agent.objects.get(pk=agent.pk)
+    if agent.state == AgentState.ON_CALL:
+        raise ValidationError(_("Finish the call before logging out."))
+    _cancel_rings(Ring.objects.filter(agent=agent), now, event="RINGCANCELED")
+    for member in QueueMember.objects.filter(agent=agent, logged_in=True).select_related("queue"):
+        member.logged_in = False
+        member.save(update_fields=["logged_in"])
+        _log(now, "NONE", member.queue.name, agent.queue_log_name, "REMOVEMEMBER")
+    _set_state(agent, AgentState.LOGGED_OUT, now)
+    _distribute(now)
+    return agent
+
+
+@transaction.atomic
+def agent_pause(*, agent: Agent, reason: str) -> Agent:
+    """A pause with a reason. On a call it starts when the call (and wrap-up) ends."""
+    _switchboard()
+    if reason not in PauseReason.values:
+        raise ValidationError({"reason": _("Choose why you pause.")})
+    now = clock.now()
+    agent = Agent.objects.get(pk=agent.pk)
+    if agent.state == AgentState.LOGGED_OUT:
+        raise ValidationError(_("Log in to the queues first."))
+    agent.pause_reason = reason
+    agent.save(update_fields=["pause_reason"])
+    if agent.state == AgentState.ON_CALL:
+        return agent
+    if agent.state == AgentState.RINGING:
+        _cancel_rings(Ring.objects.filter(agent=agent), now, event="RINGCANCELED", free=False)
+    if agent.state != AgentState.PAUSED:
+        _free(agent, now)
+    _distribute(now)
+    return agent
+
+
+@transaction.atomic
+def agent_unpause(*, agent: Agent) -> Agent:
+    _switchboard()
+    now = clock.now()
+    agent = Agent.objects.get(pk=agent.pk)
+    if agent.state == AgentState.PAUSED:
+        for queue in _logged_in_queues(agent):
+            _log(now, "NONE", queue, agent.queue_log_name, "UNPAUSE", agent.pause_reason)
+        _set_state(agent, AgentState.AVAILABLE, now)
+    elif agent.pause_reason:  # asked on a call: never mind
+        agent.pause_reason = ""
+        agent.save(update_fields=["pause_reason"])
+    _distribute(now)
+    return agent
+
+
+# Calls -------------------------------------------------------------------------------
+
+
+def citizen_number(raw: str) -> str:
+    """E.164 of a number as a PBX sends it ("381641234567", "+381...", "064..."), or ""
+    for "anonymous" and anything unreadable."""
+    text = (raw or "").strip()
+    if not text or not any(ch.isdigit() for ch in text):
+        return ""
+    for candidate in (text, "+" + text if text.isdigit() and not text.startswith("0") else ""):
+        if candidate:
+            try:
+                return phone_to_e164(candidate)
+            except PhoneError:
+                continue
+    return ""
+
+
+def _queue_for(name: str, to_number: str) -> Queue | None:
+    if name:
+        return Queue.objects.filter(name=name).first()
+    number = citizen_number(to_number)
+    return Queue.objects.filter(number=number).first() if number else None
+
+
+def is_open(queue: Queue, at: datetime) -> bool:
+    if queue.calendar_id is None:
+        return True
+    opens, _closes = next(calendar_from(queue.calendar).open_intervals(at))
+    return opens <= at
+
+
+def _waiting(queue: Queue, *, besides: Call | None = None) -> int:
+    calls = Call.objects.filter(
+        queue=queue, state__in=[CallState.WAITING, CallState.RINGING], answered_at=None
+    )
+    return (calls.exclude(pk=besides.pk) if besides and besides.pk else calls).count()
+
+
+def position(call: Call) -> int:
+    """1 for the caller answered next in this queue."""
+    ahead = Call.objects.filter(
+        queue_id=call.queue_id,
+        state__in=[CallState.WAITING, CallState.RINGING],
+        answered_at=None,
+    ).filter(Q(place_since__lt=call.place_since) | Q(place_since=call.place_since, id__lt=call.id))
+    return ahead.count() + 1
+
+
+def estimated_wait_s(call: Call, at: datetime) -> int:
+    """Asterisk's estimate: the queue's recent average hold less what was waited."""
+    waited = _seconds(at - call.place_since) if call.place_since else 0
+    return max(0, round(call.queue.average_hold_s) - waited)
+
+
+def _enter(call: Call, queue: Queue, at: datetime, *, place_since: datetime) -> None:
+    call.queue = queue
+    call.state = CallState.WAITING
+    call.entered_queue_at = at
+    call.place_since = place_since
+    call.callback_offered = False
+    call.original_position = _waiting(queue, besides=call) + 1
+    call.save()
+    _log(at, call.call_id, queue.name, "NONE", "ENTERQUEUE", "", call.from_number)
+
+
+def _agent_named(value: str) -> Agent | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    return (
+        Agent.objects.filter(Q(extension=value) | Q(user__username=value))
+        .select_related("user")
+        .first()
+    )
+
+
+@transaction.atomic
+def call_new(
+    *,
+    call_id: str,
+    from_number: str,
+    to_number: str,
+    direction: str,
+    queue_name: str = "",
+    user: str = "",
+    blocked: frozenset[str] = frozenset(),
+) -> tuple[Call, Answer]:
+    """The PBX announces a call. An incoming call to a queue's number (or named queue)
+    waits there for an agent; a blocked number is rejected; outside opening hours the
+    queue's closed action answers."""
+    _switchboard()
+    now = clock.now()
+    if Call.objects.filter(call_id=call_id).exists():
+        raise CallError(_("Call %(id)s is known already.") % {"id": call_id}, code="repeated")
+    citizen = citizen_number(from_number if direction == Direction.IN else to_number)
+    call = Call(
+        call_id=call_id,
+        direction=direction,
+        from_number=from_number,
+        to_number=to_number,
+        citizen_e164=citizen,
+        state=CallState.RINGING,
+        started_at=now,
+        agent=_agent_named(user),
+    )
+    if direction == Direction.IN and citizen and citizen in blocked:
+        call.state, call.outcome, call.ended_at = CallState.ENDED, Outcome.REJECTED, now
+        call.save()
+        return call, Answer("reject", {"reason": "busy"})
+    queue = _queue_for(queue_name, to_number) if direction == Direction.IN else None
+    if queue is None:
+        call.save()  # a direct or outgoing call: logged, not queued
+        if call.agent and call.agent.state in (AgentState.AVAILABLE, AgentState.WRAPUP):
+            _set_state(call.agent, AgentState.RINGING, now, call=call)
+        return call, Answer()
+    call.queue = queue
+    if not is_open(queue, now):
+        call.state, call.outcome, call.ended_at = CallState.ENDED, Outcome.CLOSED, now
+        call.save()
+        if queue.closed_action == ClosedAction.CALLBACK and citizen:
+            Callback.objects.create(
+                number=citizen,
+                call=call,
+                queue=queue,
+                reason=Callback.Reason.CLOSED,
+                created_at=now,
+            )
+        return call, Answer(
+            "hangup" if queue.closed_action != ClosedAction.VOICEMAIL else "voicemail",
+            {
+                "reason": "closed",
+                "message": queue.closed_message,
+                "closedAction": queue.closed_action,
+            },
+        )
+    if queue.max_waiting and _waiting(queue, besides=call) >= queue.max_waiting:
+        call.save()
+        _log(now, call.call_id, queue.name, "NONE", "FULL", "", "", "")
+        if queue.overflow_to_id:
+            return _overflow_entry(call, queue.overflow_to, now)
+        call.state, call.outcome, call.ended_at = CallState.ENDED, Outcome.FULL, now
+        call.save()
+        return call, Answer("hangup", {"reason": "full"})
+    call.save()
+    _enter(call, queue, now, place_since=now)
+    _distribute(now)
+    return call, _in_line(call, now)
+
+
+def _overflow_entry(call: Call, queue: Queue, at: datetime) -> tuple[Call, Answer]:
+    _enter(call, queue, at, place_since=call.place_since or at)
+    _distribute(at)
+    return call, _in_line(call, at)
+
+
+def _in_line(call: Call, at: datetime) -> Answer:
+    call.refresh_from_db()
+    if call.state != CallState.WAITING:
+        return Answer("queue", {"queue": call.queue.name, "position": 0, "estimatedWait": 0})
+    return Answer(
+        "queue",
+        {
+            "queue": call.queue.name,
+            "position": position(call),
+            "estimatedWait": estimated_wait_s(call, at),
+        },
+    )
+
+
+def _call(call_id: str, *, lock: bool = True) -> Call:
+    calls = Call.objects.select_related("queue", "agent", "agent__user")
+    try:
+        return (calls.select_for_update(of=("self",)) if lock else calls).get(call_id=call_id)
+    except Call.DoesNotExist:
+        raise CallError(_("No call %(id)s.") % {"id": call_id}, code="unknown") from None
+
+
+def _ended(call: Call) -> None:
+    if call.state == CallState.ENDED:
+        raise CallError(_("Call %(id)s has ended already.") % {"id": call.call_id}, code="ended")
+
+
+def _queued(call: Call) -> bool:
+    """A call that came in through a queue (not a callback going out): queue_log has it."""
+    return bool(call.queue_id and call.entered_queue_at and call.callback_for_id is None)
+
+
+def _cancel_rings(rings, at: datetime, *, event: str, free: bool = True) -> None:
+    for ring in rings.select_related("agent", "call", "call__queue"):
+        ring_ms = round((at - ring.started_at).total_seconds() * 1000)
+        _log(at, ring.call.call_id, ring.call.queue.name, ring.agent.queue_log_name, event, ring_ms)
+        _command(Command.Action.CANCEL, at, ring.call.call_id, to=ring.agent.extension)
+        ring.delete()
+        if free:
+            _free(ring.agent, at, call=ring.call)
+        call = ring.call
+        if not call.rings.exists() and call.state == CallState.RINGING:
+            call.state = CallState.WAITING
+            call.ring_started_at = None
+            call.save(update_fields=["state", "ring_started_at"])
+
+
+@transaction.atomic
+def call_answer(*, call_id: str, answering: str = "", user: str = "") -> Call:
+    """Someone picked up. For a queue call, the agent whose phone rang: CONNECT, and the
+    other phones (ringall) stop ringing."""
+    _switchboard()
+    now = clock.now()
+    call = _call(call_id)
+    _ended(call)
+    if call.answered_at:
+        raise CallError(_("Call %(id)s was answered already.") % {"id": call_id}, code="repeated")
+    agent = _agent_named(answering) or _agent_named(user) or call.agent
+    rings = list(call.rings.select_related("agent"))
+    if agent is None and len(rings) == 1:
+        agent = rings[0].agent
+    if _queued(call):
+        if agent is None:
+            raise CallError(_("Which agent answered? Send answeringNumber."), code="agent")
+        hold = _seconds(now - call.entered_queue_at)
+        ring = next((r for r in rings if r.agent_id == agent.pk), None)
+        ring_s = _seconds(now - ring.started_at) if ring else 0
+        _log(
+            now,
+            call.call_id,
+            call.queue.name,
+            agent.queue_log_name,
+            "CONNECT",
+            hold,
+            call.call_id,
+            ring_s,
+        )
+        queue = call.queue
+        queue.average_hold_s = (queue.average_hold_s * 3 + hold) / 4
+        queue.save(update_fields=["average_hold_s"])
+        others = call.rings.exclude(agent=agent)
+        _cancel_rings(others, now, event="RINGCANCELED")
+        call.rings.filter(agent=agent).delete()
+    call.agent = agent
+    call.state = CallState.CONNECTED
+    call.answered_at = now
+    call.save(update_fields=["agent", "state", "answered_at"])
+    if agent is not None:
+        _set_state(agent, AgentState.ON_CALL, now, call=call)
+    return call
+
+
+@transaction.atomic
+def call_hangup(*, call_id: str, cause: str = "", by: str = "") -> Call:
+    """The call ended. Waiting or ringing in the queue: the caller gave up (ABANDON; the
+    number goes on the callback list). Connected: COMPLETECALLER or COMPLETEAGENT, and the
+    agent has the queue's wrap-up time."""
+    _switchboard()
+    now = clock.now()
+    call = _call(call_id)
+    _ended(call)
+    call.hangup_cause = (cause or "")[:40]
+    queued = _queued(call)
+    if call.state in (CallState.WAITING, CallState.RINGING) and call.answered_at is None:
+        if queued:
+            _log(
+                now, call.call_id, call.queue.name, "NONE", "ABANDON",
+                position(call), call.original_position, _seconds(now - call.entered_queue_at),
+            )  # fmt: skip
+            _cancel_rings(call.rings.all(), now, event="RINGCANCELED")
+            if call.citizen_e164:
+                Callback.objects.create(
+                    number=call.citizen_e164, call=call, queue=call.queue,
+                    reason=Callback.Reason.MISSED, created_at=now,
+                )  # fmt: skip
+            call.outcome = Outcome.ABANDONED
+        else:
+            call.outcome = Outcome.MISSED
+            if call.agent and call.agent.state == AgentState.RINGING:
+                _free(call.agent, now, call=call)
+    elif call.state == CallState.CONNECTED:
+        call.outcome = Outcome.ANSWERED
+        if queued and call.agent:
+            event = "COMPLETEAGENT" if by == "agent" else "COMPLETECALLER"
+            _log(
+                now, call.call_id, call.queue.name, call.agent.queue_log_name, event,
+                _seconds(call.answered_at - call.entered_queue_at),
+                _seconds(now - call.answered_at), call.original_position,
+            )  # fmt: skip
+        if call.agent:
+            _after_call(call, now)
+    call.state, call.ended_at = CallState.ENDED, now
+    call.save(update_fields=["state", "ended_at", "outcome", "hangup_cause"])
+    _distribute(now)
+    return call
+
+
+def _after_call(call: Call, at: datetime) -> None:
+    """The agent finished a call: counted for the strategies, then wrap-up."""
+    agent = Agent.objects.get(pk=call.agent_id)
+    if call.queue_id:
+        QueueMember.objects.filter(queue_id=call.queue_id, agent=agent).update(
+            calls_taken=F("calls_taken") + 1, last_call_at=at
+        )
+    wrapup = call.queue.wrapup_s if call.queue_id else 0
+    if wrapup:
+        agent.wrapup_until = at + timedelta(seconds=wrapup)
+        agent.save(update_fields=["wrapup_until"])
+        _set_state(agent, AgentState.WRAPUP, at, call=call)
+    else:
+        _free(agent, at, call=call)
+
+
+@transaction.atomic
+def call_transfer(
+    *, call_id: str, to_number: str, attended: bool = False, by: AbstractBaseUser | None = None
+) -> Call:
+    """The agent passes the caller to a department's number without dropping them: the
+    PBX is asked to transfer (blind or attended); the agent is free once it is done."""
+    _switchboard()
+    now = clock.now()
+    call = _call(call_id)
+    _ended(call)
+    if call.state != CallState.CONNECTED:
+        raise CallError(_("Only a call in progress can be transferred."), code="state")
+    target = citizen_number(to_number) or (to_number or "").strip()
+    if not target or len(target) > 40:
+        raise CallError(
+            _("“%(number)s” is not a number to transfer to.") % {"number": to_number[:40]},
+            code="number",
+        )
+    _command(
+        Command.Action.TRANSFER,
+        now,
+        call.call_id,
+        to=target,
+        kind="attended" if attended else "blind",
+    )
+    if _queued(call) and call.agent:
+        hold = _seconds(call.answered_at - call.entered_queue_at) if call.entered_queue_at else 0
+        talk = _seconds(now - call.answered_at)
+        if attended:
+            _log(now, call.call_id, call.queue.name, call.agent.queue_log_name, "ATTENDEDTRANSFER",
+                 "BRIDGE", target, hold, talk, call.original_position)  # fmt: skip
+        else:
+            _log(now, call.call_id, call.queue.name, call.agent.queue_log_name, "BLINDTRANSFER",
+                 target, "from-internal", hold, talk, call.original_position)  # fmt: skip
+    kind = _("attended") if attended else _("blind")
+    note = _("Call transferred (%(kind)s) to %(number)s.") % {"kind": kind, "number": target}
+    for case in call.cases.all():
+        case_add_note(case=case, actor=by, note=note, is_public=False)
+    call.outcome = Outcome.TRANSFERRED
+    call.state, call.ended_at = CallState.ENDED, now
+    call.save(update_fields=["outcome", "state", "ended_at"])
+    if call.agent:
+        _after_call(call, now)
+    _distribute(now)
+    return call
+
+
+@transaction.atomic
+def call_take_callback(*, call_id: str) -> Call:
+    """The waiting caller pressed 1 when offered a callback: they hang up and keep their
+    place; the agent who reaches it calls them back."""
+    _switchboard()
+    now = clock.now()
+    call = _call(call_id)
+    _ended(call)
+    if call.state != CallState.WAITING or not call.queue_id or not call.citizen_e164:
+        raise CallError(_("This call cannot be called back."), code="state")
+    _log(
+        now, call.call_id, call.queue.name, "NONE", "EXITWITHKEY", "1",
+        position(call), call.original_position, _seconds(now - call.entered_queue_at),
+    )  # fmt: skip
+    call.state, call.outcome, call.ended_at = CallState.ENDED, Outcome.CALLBACK, now
+    call.save(update_fields=["state", "outcome", "ended_at"])
+    callback = Call.objects.create(
+        call_id=f"{call.call_id[:240]}-cb",
+        direction=Direction.OUT,
+        from_number=call.to_number,
+        to_number=call.citizen_e164,
+        citizen_e164=call.citizen_e164,
+        queue=call.queue,
+        state=CallState.WAITING,
+        started_at=now,
+        entered_queue_at=now,
+        place_since=call.place_since,
+        callback_for=call,
+    )
+    _distribute(now)
+    return callback
+
+
+def call_route(*, call_id: str) -> dict:
+    """Where the call stands for the PBX: the agents ringing for it (`dial`), its place
+    in the queue (`queue`), or nothing to do."""
+    call = _call(call_id, lock=False)
+    now = clock.now()
+    if call.state == CallState.RINGING and call.queue_id:
+        extensions = list(call.rings.values_list("agent__extension", flat=True))
+        if extensions:
+            return {"action": "dial", "to": extensions[0], "extensions": extensions}
+    if call.state == CallState.WAITING:
+        return {
+            "action": "queue",
+            "queue": call.queue.name,
+            "position": position(call),
+            "estimatedWait": estimated_wait_s(call, now),
+        }
+    return {"action": "", "state": call.state}
+
+
+def link_case(*, call: Call, case) -> None:
+    """A case registered during the call is listed with it (and the call with the case)."""
+    call.cases.add(case)
+
+
+# Timers and distribution ---------------------------------------------------------------
+
+
+@transaction.atomic
+def tick() -> None:
+    """Let the timers run out up to now: unanswered rings, ended wrap-ups, callers who
+    waited long enough to be offered a callback, to overflow or to leave; then ring free
+    agents. The CTI bridge's poll and every event call it."""
+    _switchboard()
+    now = clock.now()
+    _timers(now)
+    _distribute(now)
+
+
+def _timers(now: datetime) -> None:
+    for ring in Ring.objects.select_related("call__queue", "agent"):
+        if ring.started_at + timedelta(seconds=ring.call.queue.ring_timeout_s) <= now:
+            _cancel_rings(Ring.objects.filter(pk=ring.pk), now, event="RINGNOANSWER")
+    for agent in Agent.objects.filter(state=AgentState.WRAPUP, wrapup_until__lte=now):
+        _free(agent, now)
+    timed = Call.objects.filter(state=CallState.WAITING, callback_for=None).select_related("queue")
+    timed = timed.filter(
+        Q(queue__max_wait_s__gt=0)
+        | Q(queue__overflow_after_s__gt=0)
+        | Q(queue__callback_after_s__gt=0)
+    )
+    for call in timed:
+        queue, waited = call.queue, now - call.entered_queue_at
+        if (
+            queue.overflow_to_id
+            and queue.overflow_after_s
+            and waited >= timedelta(seconds=queue.overflow_after_s)
+        ):
+            _log(now, call.call_id, queue.name, "NONE", "EXITWITHTIMEOUT",
+                 position(call), call.original_position, _seconds(waited))  # fmt: skip
+            _enter(call, queue.overflow_to, now, place_since=call.place_since)
+        elif queue.max_wait_s and waited >= timedelta(seconds=queue.max_wait_s):
+            _log(now, call.call_id, queue.name, "NONE", "EXITWITHTIMEOUT",
+                 position(call), call.original_position, _seconds(waited))  # fmt: skip
+            call.state, call.outcome, call.ended_at = CallState.ENDED, Outcome.TIMEOUT, now
+            call.save(update_fields=["state", "outcome", "ended_at"])
+            _command(Command.Action.HANGUP, now, call.call_id, reason="timeout")
+        elif (
+            queue.callback_after_s
+            and not call.callback_offered
+            and call.citizen_e164
+            and waited >= timedelta(seconds=queue.callback_after_s)
+        ):
+            call.callback_offered = True
+            call.save(update_fields=["callback_offered"])
+            _command(Command.Action.OFFER_CALLBACK, now, call.call_id, position=position(call))
+
+
+def next_due() -> datetime | None:
+    """When a timer runs out next, so a bridge or the simulator knows when to look."""
+    moments = []
+    for ring in Ring.objects.select_related("call__queue"):
+        moments.append(ring.started_at + timedelta(seconds=ring.call.queue.ring_timeout_s))
+    wrap = Agent.objects.filter(state=AgentState.WRAPUP).order_by("wrapup_until").first()
+    if wrap and wrap.wrapup_until:
+        moments.append(wrap.wrapup_until)
+    waiting = Call.objects.filter(state=CallState.WAITING, callback_for=None).select_related(
+        "queue"
+    )
+    for call in waiting:
+        queue = call.queue
+        for seconds, applies in (
+            (queue.overflow_after_s, bool(queue.overflow_to_id)),
+            (queue.max_wait_s, True),
+            (queue.callback_after_s, not call.callback_offered and bool(call.citizen_e164)),
+        ):
+            if seconds and applies:
+                moments.append(call.entered_queue_at + timedelta(seconds=seconds))
+    return min(moments) if moments else None
+
+
+def _distribute(now: datetime) -> None:
+    """Ring free agents for waiting callers, longest waiting first across all queues
+    (queues sharing agents give them to whoever has waited longest)."""
+    free_ids = set(Agent.objects.filter(state=AgentState.AVAILABLE).values_list("id", flat=True))
+    if not free_ids:
+        return
+    calls = list(
+        Call.objects.filter(state=CallState.WAITING)
+        .select_related("queue")
+        .order_by("place_since", "id")[:WAITING_LOOKED_AT]
+    )
+    if not calls:
+        return
+    members_by_queue: dict[int, list[QueueMember]] = {}
+    queue_ids = {call.queue_id for call in calls}
+    members = (
+        QueueMember.objects.filter(queue_id__in=queue_ids)
+        .select_related("agent")
+        .order_by("queue_id", "position", "id")
+    )
+    for member in members:
+        listed = members_by_queue.setdefault(member.queue_id, [])
+        member.rank = len(listed)
+        listed.append(member)
+    for call in calls:
+        if not free_ids:
+            break
+        free = [
+            m
+            for m in members_by_queue.get(call.queue_id, [])
+            if m.logged_in and m.agent_id in free_ids
+        ]
+        chosen = strategies.choose(call.queue, free, RNG)
+        if not chosen:
+            continue
+        for member in chosen:
+            free_ids.discard(member.agent_id)
+            _ring(call, member, now)
+        if call.queue.strategy == Strategy.RRMEMORY:
+            call.queue.last_position = chosen[0].rank
+            Queue.objects.filter(pk=call.queue_id).update(last_position=chosen[0].rank)
+
+
+def _ring(call: Call, member: QueueMember, at: datetime) -> None:
+    agent = member.agent
+    Ring.objects.create(call=call, agent=agent, started_at=at)
+    _set_state(agent, AgentState.RINGING, at, call=call)
+    call.state, call.ring_started_at = CallState.RINGING, at
+    call.save(update_fields=["state", "ring_started_at"])
+    payload = {"to": agent.extension, "queue": call.queue.name, "from": call.from_number}
+    if call.callback_for_id:
+        payload["callback"] = call.citizen_e164
+    _command(Command.Action.DIAL, at, call.call_id, **payload)
+
+
+@transaction.atomic
+def commands_take(*, limit: int = 500) -> list[dict]:
+    """The PBX's instructions not yet collected, oldest first; collected once."""
+    taken = list(Command.objects.filter(taken_at=None).order_by("id")[:limit])
+    if taken:
+        Command.objects.filter(pk__in=[c.pk for c in taken]).update(taken_at=clock.now())
+    return [{"action": c.action, "callId": c.call_id, **c.payload} for c in taken]

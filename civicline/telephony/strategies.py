@@ -1,0 +1,36 @@
+"""Which free agent rings for a call: Asterisk's strategies, as pure functions.
+
+Members with the lowest penalty among those free ring first (Asterisk's rule); the
+strategy then picks among them. Each member carries `rank`, its place in the queue's
+whole list (by position, then id), which linear and round robin go by.
+"""
+
+import random
+from collections.abc import Sequence
+
+from civicline.telephony.models import Queue, QueueMember, Strategy
+
+
+def choose(queue: Queue, free: Sequence[QueueMember], rng: random.Random) -> list[QueueMember]:
+    """The members to ring now, among the free ones of `queue`."""
+    if not free:
+        return []
+    lowest = min(m.penalty for m in free)
+    tier = sorted((m for m in free if m.penalty == lowest), key=lambda m: m.rank)
+    strategy = queue.strategy
+    if strategy == Strategy.RINGALL:
+        return tier
+    if strategy == Strategy.LEASTRECENT:
+        never = [m for m in tier if m.last_call_at is None]
+        if never:
+            return never[:1]
+        return [min(tier, key=lambda m: (m.last_call_at, m.rank))]
+    if strategy == Strategy.FEWESTCALLS:
+        return [min(tier, key=lambda m: (m.calls_taken, m.rank))]
+    if strategy == Strategy.RRMEMORY:
+        # The first member after the one rung last, going round the queue's list.
+        after = [m for m in tier if m.rank > queue.last_position]
+        return [(after or tier)[0]]
+    if strategy == Strategy.LINEAR:
+        return tier[:1]
+    return [rng.choice(tier)]
