@@ -29,6 +29,10 @@
       .then(function (html) {
         popup.loaded = true;
         popup.setContent(html);
+        // Photos arrive after the popup was placed: place it again so it stays in view.
+        popup.getElement().querySelectorAll("img").forEach(function (img) {
+          img.addEventListener("load", function () { popup.update(); });
+        });
       })
       .catch(function () {
         var text = document.createElement("span");
@@ -44,7 +48,7 @@
       var status = row[3];
       icons[status] = icons[status] || pinIcon(status);
       var marker = L.marker([row[0], row[1]], { icon: icons[status], title: row[2] + " · " + row[4] });
-      marker.bindPopup(element.dataset.loading, { maxWidth: 320 });
+      marker.bindPopup(element.dataset.loading, { maxWidth: 320, autoPanPadding: [20, 20] });
       marker.on("popupopen", function () { loadPopup(element, marker, row[2]); });
       return marker;
     });
