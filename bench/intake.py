@@ -221,8 +221,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(data_dir: Path) -> tuple[subprocess.Popen, int]:
-    """`civicline serve` (uvicorn, one worker) on a free loopback port, same environment."""
+def start_server(data_dir: Path, workers: int = 1) -> tuple[subprocess.Popen, int]:
+    """`civicline serve` (uvicorn, one worker unless asked) on a free loopback port, same
+    environment."""
     port = free_port()
     log = open(data_dir / "server.log", "wb")  # noqa: SIM115 (lives as long as the server)
     proc = subprocess.Popen(
@@ -235,6 +236,8 @@ def start_server(data_dir: Path) -> tuple[subprocess.Popen, int]:
             "127.0.0.1",
             "--port",
             str(port),
+            "--workers",
+            str(workers),
         ],
         cwd=REPO,
         env=os.environ.copy(),

@@ -135,6 +135,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 LIVE_STREAM_SECONDS = config.env_int("CIVICLINE_LIVE_STREAM_SECONDS", 55, minimum=1)
 LIVE_POLL_SECONDS = 0.5
 
+# Telephony. Only a simulation sets the switchboard's clock from its requests
+# (X-Civicline-Time); never turn this on for a real line.
+TELEPHONY_SIMULATED_TIME = config.env_bool("CIVICLINE_SIMULATED_TIME", False)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -16,15 +16,18 @@ under "civicline" and "commands", which Zammad bridges ignore. Bad input is a 4x
 
 import json
 import re
-from datetime import UTC
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from functools import wraps
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from civicline import clock
 from civicline.directory.services import token_digest
 from civicline.telephony import services
 from civicline.telephony.models import Agent, AgentState, CtiToken, PauseReason
@@ -47,7 +50,11 @@ def _error(message: str, status: int) -> JsonResponse:
 
 def _fields(request: HttpRequest) -> dict:
     """The event's fields, from JSON or a form; `user[]` as a list."""
-    if len(request.body) > MAX_BODY:
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > MAX_BODY:
         raise BadInput(_("The request is too large."), 413)
     if request.content_type == "application/json":
         try:
@@ -93,11 +100,19 @@ def _number(data: dict, key: str) -> str:
     return value
 
 
-def _with_commands(body: dict) -> dict:
-    commands = services.commands_take()
-    if commands:
-        body["commands"] = commands
-    return body
+@contextmanager
+def _simulated_clock(request: HttpRequest):
+    """The simulator's time for this request, where the server allows it."""
+    raw = request.headers.get("X-Civicline-Time")
+    if not (raw and settings.TELEPHONY_SIMULATED_TIME):
+        yield
+        return
+    try:
+        moment = datetime.fromtimestamp(float(raw), UTC)
+    except (ValueError, OverflowError, OSError):
+        raise BadInput(_("X-Civicline-Time must be seconds since 1970.")) from None
+    with clock.frozen_at(moment):
+        yield
 
 
 def cti_endpoint(view):
@@ -114,13 +129,17 @@ def cti_endpoint(view):
         if connection is None:
             return _error(_("Unknown or revoked CTI token."), 401)
         try:
-            return JsonResponse(view(request, connection, _fields(request), *args, **kwargs))
+            with _simulated_clock(request), services.commands_answered() as made:
+                body = view(request, connection, _fields(request), *args, **kwargs)
         except BadInput as bad:
             return _error(str(bad), bad.status)
         except services.CallError as refused:
             return _error(" ".join(refused.messages), STATUS.get(refused.code, 400))
         except ValidationError as refused:
             return _error(" ".join(refused.messages), 400)
+        if made:  # what this event set going, e.g. the agent to ring now
+            body["commands"] = body.get("commands", []) + made
+        return JsonResponse(body)
 
     return wrapped
 
@@ -142,7 +161,7 @@ def event(request: HttpRequest, connection: CtiToken, data: dict) -> dict:
         )
     call_id = _text(data, "callId", required=True)
     if kind == "newCall":
-        direction = _text(data, "direction", required=True, limit=3)
+        direction = _text(data, "direction", required=True, limit=20)
         if direction not in ("in", "out"):
             raise BadInput(_("“direction” must be in or out."))
         call, answer = services.call_new(
@@ -157,18 +176,18 @@ def event(request: HttpRequest, connection: CtiToken, data: dict) -> dict:
         body = answer.as_dict()
         if body.get("action") == "reject":
             return body
-        return _with_commands(_civicline(body))
+        return _civicline(body)
     if kind == "answer":
         services.call_answer(
             call_id=call_id,
             answering=_text(data, "answeringNumber", limit=150),
             user=_text(data, "user", limit=150),
         )
-        return _with_commands({})
+        return {}
     services.call_hangup(
         call_id=call_id, cause=_text(data, "cause", limit=40), by=_text(data, "hangupBy", limit=10)
     )
-    return _with_commands({})
+    return {}
 
 
 def _civicline(body: dict) -> dict:
@@ -183,7 +202,7 @@ def _civicline(body: dict) -> dict:
 def route(request: HttpRequest, connection: CtiToken, data: dict) -> dict:
     """Which agent rings for the call now (`dial`), or where it waits (`queue`)."""
     services.tick()
-    return _with_commands(services.call_route(call_id=_text(data, "callId", required=True)))
+    return services.call_route(call_id=_text(data, "callId", required=True))
 
 
 @cti_endpoint
@@ -206,7 +225,7 @@ def agent_state(request: HttpRequest, connection: CtiToken, data: dict) -> dict:
     else:
         raise BadInput(_("“state” must be available, paused or logged_out."))
     agent.refresh_from_db()
-    return _with_commands({"extension": agent.extension, "state": agent.state})
+    return {"extension": agent.extension, "state": agent.state}
 
 
 @cti_endpoint
@@ -217,13 +236,13 @@ def transfer(request: HttpRequest, connection: CtiToken, data: dict) -> dict:
         to_number=_number(data, "to"),
         attended=attended,
     )
-    return _with_commands({})
+    return {}
 
 
 @cti_endpoint
 def callback(request: HttpRequest, connection: CtiToken, data: dict) -> dict:
     made = services.call_take_callback(call_id=_text(data, "callId", required=True))
-    return _with_commands({"civicline": {"callback": made.call_id}})
+    return {"civicline": {"callback": made.call_id}}
 
 
 @cti_endpoint

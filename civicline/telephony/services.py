@@ -7,6 +7,10 @@ simulator can run the line faster than the wall clock.
 """
 
 import random
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -20,6 +24,7 @@ from civicline import clock
 from civicline.cases.services import case_add_note
 from civicline.deadlines.calendars import calendar_from
 from civicline.directory.phones import PhoneError, phone_to_e164
+from civicline.directory.services import token_digest
 from civicline.telephony import strategies
 from civicline.telephony.models import (
     Agent,
@@ -30,6 +35,7 @@ from civicline.telephony.models import (
     CallState,
     ClosedAction,
     Command,
+    CtiToken,
     Direction,
     Outcome,
     PauseReason,
@@ -84,8 +90,32 @@ def _log(at: datetime, call_id: str, queue: str, agent: str, event: str, *data) 
     )
 
 
+# A CTI request collects the commands its own event makes and hands them back in its
+# answer (so they are stored as taken); the rest wait for the bridge's poll.
+_collected: ContextVar[list | None] = ContextVar("civicline_cti_commands", default=None)
+
+
+@contextmanager
+def commands_answered() -> Iterator[list[dict]]:
+    collected: list[dict] = []
+    token = _collected.set(collected)
+    try:
+        yield collected
+    finally:
+        _collected.reset(token)
+
+
 def _command(action: str, at: datetime, call_id: str = "", **payload) -> None:
-    Command.objects.create(action=action, call_id=call_id, payload=payload, created_at=at)
+    collected = _collected.get()
+    Command.objects.create(
+        action=action,
+        call_id=call_id,
+        payload=payload,
+        created_at=at,
+        taken_at=at if collected is not None else None,
+    )
+    if collected is not None:
+        collected.append({"action": action, "callId": call_id, **payload})
 
 
 def _set_state(
@@ -119,6 +149,15 @@ def _free(agent: Agent, at: datetime, call: Call | None = None) -> None:
             _log(at, "NONE", queue, agent.queue_log_name, "PAUSE", agent.pause_reason)
     else:
         _set_state(agent, AgentState.AVAILABLE, at, call=call)
+
+
+def cti_token_create(*, name: str, blocked_numbers: str = "") -> tuple[CtiToken, str]:
+    """A PBX bridge's connection and its token; the token is shown once, stored hashed."""
+    raw = secrets.token_urlsafe(24)
+    made = CtiToken.objects.create(
+        name=name, token_hash=token_digest(raw), blocked_numbers=blocked_numbers
+    )
+    return made, raw
 
 
 # Agents ------------------------------------------------------------------------------
@@ -344,21 +383,19 @@ def call_new(
         call.state, call.outcome, call.ended_at = CallState.ENDED, Outcome.FULL, now
         call.save()
         return call, Answer("hangup", {"reason": "full"})
-    call.save()
     _enter(call, queue, now, place_since=now)
-    _distribute(now)
-    return call, _in_line(call, now)
+    rung = _distribute(now)
+    return call, _in_line(call, now, rung=call.pk in rung)
 
 
 def _overflow_entry(call: Call, queue: Queue, at: datetime) -> tuple[Call, Answer]:
     _enter(call, queue, at, place_since=call.place_since or at)
-    _distribute(at)
-    return call, _in_line(call, at)
+    rung = _distribute(at)
+    return call, _in_line(call, at, rung=call.pk in rung)
 
 
-def _in_line(call: Call, at: datetime) -> Answer:
-    call.refresh_from_db()
-    if call.state != CallState.WAITING:
+def _in_line(call: Call, at: datetime, *, rung: bool) -> Answer:
+    if rung:
         return Answer("queue", {"queue": call.queue.name, "position": 0, "estimatedWait": 0})
     return Answer(
         "queue",
@@ -371,7 +408,7 @@ def _in_line(call: Call, at: datetime) -> Answer:
 
 
 def _call(call_id: str, *, lock: bool = True) -> Call:
-    calls = Call.objects.select_related("queue", "agent", "agent__user")
+    calls = Call.objects.select_related("queue", "agent")
     try:
         return (calls.select_for_update(of=("self",)) if lock else calls).get(call_id=call_id)
     except Call.DoesNotExist:
@@ -689,51 +726,94 @@ def next_due() -> datetime | None:
     return min(moments) if moments else None
 
 
-def _distribute(now: datetime) -> None:
+def _distribute(now: datetime) -> set[int]:
     """Ring free agents for waiting callers, longest waiting first across all queues
-    (queues sharing agents give them to whoever has waited longest)."""
-    free_ids = set(Agent.objects.filter(state=AgentState.AVAILABLE).values_list("id", flat=True))
-    if not free_ids:
-        return
+    (queues sharing agents give them to whoever has waited longest). Returns the ids of
+    the calls that ring now."""
     calls = list(
         Call.objects.filter(state=CallState.WAITING)
         .select_related("queue")
         .order_by("place_since", "id")[:WAITING_LOOKED_AT]
     )
     if not calls:
-        return
-    members_by_queue: dict[int, list[QueueMember]] = {}
+        return set()
     queue_ids = {call.queue_id for call in calls}
-    members = (
-        QueueMember.objects.filter(queue_id__in=queue_ids)
-        .select_related("agent")
-        .order_by("queue_id", "position", "id")
-    )
-    for member in members:
-        listed = members_by_queue.setdefault(member.queue_id, [])
-        member.rank = len(listed)
-        listed.append(member)
+    # Light rows, not models: a big line has hundreds of free agents at quiet times.
+    free = [
+        Member(*row)
+        for row in QueueMember.objects.filter(
+            queue_id__in=queue_ids, logged_in=True, agent__state=AgentState.AVAILABLE
+        ).values_list(
+            "id",
+            "queue_id",
+            "agent_id",
+            "agent__extension",
+            "penalty",
+            "position",
+            "calls_taken",
+            "last_call_at",
+        )
+    ]
+    if not free:
+        return set()
+    ranks = _ranks({c.queue_id for c in calls if c.queue.strategy == Strategy.RRMEMORY})
+    free_by_queue: dict[int, list[Member]] = {}
+    for member in free:
+        member.rank = (ranks.get(member.id, 0), member.position, member.id)
+        free_by_queue.setdefault(member.queue_id, []).append(member)
+    taken: set[int] = set()
+    rung: set[int] = set()
+    everyone = {m.agent_id for m in free}
     for call in calls:
-        if not free_ids:
-            break
-        free = [
-            m
-            for m in members_by_queue.get(call.queue_id, [])
-            if m.logged_in and m.agent_id in free_ids
-        ]
-        chosen = strategies.choose(call.queue, free, RNG)
+        candidates = [m for m in free_by_queue.get(call.queue_id, []) if m.agent_id not in taken]
+        chosen = strategies.choose(call.queue, candidates, RNG)
         if not chosen:
             continue
         for member in chosen:
-            free_ids.discard(member.agent_id)
+            taken.add(member.agent_id)
             _ring(call, member, now)
+        rung.add(call.pk)
         if call.queue.strategy == Strategy.RRMEMORY:
-            call.queue.last_position = chosen[0].rank
-            Queue.objects.filter(pk=call.queue_id).update(last_position=chosen[0].rank)
+            call.queue.last_position = chosen[0].rank[0]
+            Queue.objects.filter(pk=call.queue_id).update(last_position=chosen[0].rank[0])
+        if taken == everyone:
+            break
+    return rung
 
 
-def _ring(call: Call, member: QueueMember, at: datetime) -> None:
-    agent = member.agent
+def _ranks(queue_ids: set[int]) -> dict[int, int]:
+    """Each member's place in its queue's whole list, free or not: round robin with
+    memory goes on from the place it rang last."""
+    ranks: dict[int, int] = {}
+    if not queue_ids:
+        return ranks
+    listed = QueueMember.objects.filter(queue_id__in=queue_ids).order_by(
+        "queue_id", "position", "id"
+    )
+    previous, rank = None, 0
+    for member_id, queue_id in listed.values_list("id", "queue_id"):
+        rank = rank + 1 if queue_id == previous else 0
+        ranks[member_id], previous = rank, queue_id
+    return ranks
+
+
+@dataclass
+class Member:
+    """A free queue member as the strategies see it."""
+
+    id: int
+    queue_id: int
+    agent_id: int
+    extension: str
+    penalty: int
+    position: int
+    calls_taken: int
+    last_call_at: datetime | None
+    rank: tuple = ()
+
+
+def _ring(call: Call, member: Member, at: datetime) -> None:
+    agent = Agent(pk=member.agent_id, extension=member.extension, state=AgentState.AVAILABLE)
     Ring.objects.create(call=call, agent=agent, started_at=at)
     _set_state(agent, AgentState.RINGING, at, call=call)
     call.state, call.ring_started_at = CallState.RINGING, at

@@ -1,17 +1,18 @@
 """Which free agent rings for a call: Asterisk's strategies, as pure functions.
 
 Members with the lowest penalty among those free ring first (Asterisk's rule); the
-strategy then picks among them. Each member carries `rank`, its place in the queue's
-whole list (by position, then id), which linear and round robin go by.
+strategy then picks among them. Each member (`services.Member`) carries `rank`: its place
+in the queue's whole list for round robin with memory, then position and id, which
+linear goes by and every strategy breaks ties with.
 """
 
 import random
 from collections.abc import Sequence
 
-from civicline.telephony.models import Queue, QueueMember, Strategy
+from civicline.telephony.models import Queue, Strategy
 
 
-def choose(queue: Queue, free: Sequence[QueueMember], rng: random.Random) -> list[QueueMember]:
+def choose(queue: Queue, free: Sequence, rng: random.Random) -> list:
     """The members to ring now, among the free ones of `queue`."""
     if not free:
         return []
@@ -29,7 +30,7 @@ def choose(queue: Queue, free: Sequence[QueueMember], rng: random.Random) -> lis
         return [min(tier, key=lambda m: (m.calls_taken, m.rank))]
     if strategy == Strategy.RRMEMORY:
         # The first member after the one rung last, going round the queue's list.
-        after = [m for m in tier if m.rank > queue.last_position]
+        after = [m for m in tier if m.rank[0] > queue.last_position]
         return [(after or tier)[0]]
     if strategy == Strategy.LINEAR:
         return tier[:1]
