@@ -138,6 +138,13 @@ LIVE_POLL_SECONDS = 0.5
 # Telephony. Only a simulation sets the switchboard's clock from its requests
 # (X-Civicline-Time); never turn this on for a real line.
 TELEPHONY_SIMULATED_TIME = config.env_bool("CIVICLINE_SIMULATED_TIME", False)
+# Who routes calls to agents: civicline's own ACD (the PBX asks over the CTI API), or the
+# PBX's queues (Asterisk over AMI), which civicline then only follows.
+TELEPHONY_ROUTING = config.env_str("CIVICLINE_ROUTING", "civicline")
+if TELEPHONY_ROUTING not in ("civicline", "pbx"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"CIVICLINE_ROUTING={TELEPHONY_ROUTING!r} is not civicline or pbx")
 
 LOGGING = {
     "version": 1,

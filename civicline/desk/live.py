@@ -1,4 +1,5 @@
-"""Server-sent events: every case change the user may see, pushed within a second.
+"""Server-sent events: every case change the user may see, and the changes of their own
+phone (a call ringing at their seat), pushed within a second.
 
 The database is the message bus, so this works the same on SQLite and with several server
 processes on PostgreSQL. One poller per process reads new CaseEvent rows by their indexed
@@ -23,6 +24,8 @@ from civicline.cases import selectors
 from civicline.cases.access import may_see_organisation_cases
 from civicline.cases.models import Status
 from civicline.directory.selectors import StaffProfile, staff_profile
+from civicline.telephony import selectors as telephony_selectors
+from civicline.telephony.models import AgentState
 
 KEEPALIVE_SECONDS = 15
 # An id below the highest seen but not yet visible belongs to a transaction still open (ids
@@ -30,24 +33,68 @@ KEEPALIVE_SECONDS = 15
 GAP_SECONDS = 10.0
 
 
-class Hub:
-    """Polls for new case events once per process and hands them to the open streams."""
+class Feed:
+    """New rows of one table, read by their increasing ids. An id below the highest seen
+    but not yet visible belongs to a transaction still open (ids are taken at insert, rows
+    appear at commit); it is looked for again for GAP_SECONDS."""
 
-    def __init__(self) -> None:
-        self._streams: dict[asyncio.Queue, StaffProfile] = {}
-        self._task: asyncio.Task | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="civicline-live")
+    def __init__(self, name: str, latest, changes):
+        self.name, self._latest, self._changes = name, latest, changes
         self._last_id: int | None = None
         self._gaps: dict[int, float] = {}
 
-    def subscribe(self, profile: StaffProfile) -> asyncio.Queue:
+    def restart(self) -> None:
+        self._last_id, self._gaps = None, {}
+
+    def poll(self) -> list[dict]:
+        if self._last_id is None:
+            self._last_id = self._latest()
+            return []
+        now = time.monotonic()
+        self._gaps = {i: t for i, t in self._gaps.items() if now - t < GAP_SECONDS}
+        changes = self._changes(after_id=self._last_id, also_ids=self._gaps)
+        for change in changes:
+            change["feed"] = self.name
+            self._gaps.pop(change["id"], None)
+            if change["id"] > self._last_id:
+                for missing in range(self._last_id + 1, change["id"]):
+                    self._gaps[missing] = now
+                self._last_id = change["id"]
+        return changes
+
+
+def _reaches(change: dict, profile: StaffProfile, user_id: int) -> bool:
+    if change["feed"] == "phone":  # an agent's own phone, and the supervisors' wallboards
+        return change["agent__user_id"] == user_id or profile.is_supervisor
+    return may_see_organisation_cases(profile, change["organisation_id"])
+
+
+class Hub:
+    """Polls for new case events and agents' phone changes once per process and hands
+    them to the open streams."""
+
+    def __init__(self) -> None:
+        self._streams: dict[asyncio.Queue, tuple[StaffProfile, int]] = {}
+        self._task: asyncio.Task | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="civicline-live")
+        self._feeds = [
+            Feed("case", selectors.latest_event_id, selectors.live_changes),
+            Feed(
+                "phone",
+                telephony_selectors.latest_phone_change_id,
+                telephony_selectors.phone_changes,
+            ),
+        ]
+
+    def subscribe(self, profile: StaffProfile, user_id: int = 0) -> asyncio.Queue:
         queue: asyncio.Queue = asyncio.Queue()
-        self._streams[queue] = profile
+        self._streams[queue] = (profile, user_id)
         loop = asyncio.get_running_loop()
         if self._task is None or self._task.done() or self._loop is not loop:
             # A fresh start takes a fresh starting point; pages catch up with ?after=.
-            self._last_id, self._gaps = None, {}
+            for feed in self._feeds:
+                feed.restart()
             self._loop = loop
             self._task = loop.create_task(self._run())
         return queue
@@ -60,8 +107,8 @@ class Hub:
         while self._streams:
             changes = await loop.run_in_executor(self._executor, self._poll)
             for change in changes:
-                for queue, profile in list(self._streams.items()):
-                    if may_see_organisation_cases(profile, change["organisation_id"]):
+                for queue, (profile, user_id) in list(self._streams.items()):
+                    if _reaches(change, profile, user_id):
                         queue.put_nowait(change)
             await asyncio.sleep(settings.LIVE_POLL_SECONDS)
 
@@ -69,19 +116,7 @@ class Hub:
         """Runs in the hub's own thread; the connection is closed after each look so that an
         idle process holds none."""
         try:
-            if self._last_id is None:
-                self._last_id = selectors.latest_event_id()
-                return []
-            now = time.monotonic()
-            self._gaps = {i: t for i, t in self._gaps.items() if now - t < GAP_SECONDS}
-            changes = selectors.live_changes(after_id=self._last_id, also_ids=self._gaps)
-            for change in changes:
-                self._gaps.pop(change["id"], None)
-                if change["id"] > self._last_id:
-                    for missing in range(self._last_id + 1, change["id"]):
-                        self._gaps[missing] = now
-                    self._last_id = change["id"]
-            return changes
+            return [change for feed in self._feeds for change in feed.poll()]
         finally:
             connection.close()
 
@@ -89,7 +124,29 @@ class Hub:
 hub = Hub()
 
 
+def _phone_message(change: dict, language: str) -> str:
+    """The agent's phone changed: the desk shows the call (and pops the caller's
+    history when it rings); the wallboard counts again."""
+    state = AgentState(change["state"])
+    with override(language):
+        payload = {
+            "user": change["agent__user_id"],
+            "state": state.value,
+            "state_label": str(state.label),
+            "reason": change["reason"],
+            "call": change["call__call_id"] or "",
+            "from": change["call__from_number"] or "",
+            "citizen": change["call__citizen_e164"] or "",
+            "direction": change["call__direction"] or "",
+            "queue": change["call__queue__label"] or "",
+            "callback": bool(change["call__callback_for_id"]),
+        }
+    return f"event: phone\ndata: {json.dumps(payload, ensure_ascii=False)}\n\n"
+
+
 def _message(change: dict, language: str) -> str:
+    if change.get("feed") == "phone":
+        return _phone_message(change, language)
     reference, status = change["case__reference"], Status(change["status"])
     with override(language):
         payload = {
@@ -104,8 +161,8 @@ def _message(change: dict, language: str) -> str:
     return f"id: {change['id']}\nevent: case\ndata: {json.dumps(payload, ensure_ascii=False)}\n\n"
 
 
-async def _stream(profile: StaffProfile, missed: list[dict], language: str):
-    queue = hub.subscribe(profile)
+async def _stream(profile: StaffProfile, user_id: int, missed: list[dict], language: str):
+    queue = hub.subscribe(profile, user_id)
     try:
         yield "retry: 1000\n\n"
         # The hub may hand over an event the catch-up already sent: each goes out once.
@@ -122,7 +179,9 @@ async def _stream(profile: StaffProfile, missed: list[dict], language: str):
                     last_beat = time.monotonic()
                     yield ": keepalive\n\n"
                 continue
-            if change["id"] not in sent:
+            if change["feed"] == "phone":
+                yield _message(change, language)
+            elif change["id"] not in sent:
                 sent.add(change["id"])
                 yield _message(change, language)
     finally:
@@ -155,7 +214,8 @@ async def live_events(request: HttpRequest) -> HttpResponse:
     if not profile.is_staff_member:
         return HttpResponse(status=403)
     response = StreamingHttpResponse(
-        _stream(profile, missed, request.LANGUAGE_CODE), content_type="text/event-stream"
+        _stream(profile, request.user.pk, missed, request.LANGUAGE_CODE),
+        content_type="text/event-stream",
     )
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"

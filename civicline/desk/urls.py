@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from civicline.desk import live, views
+from civicline.desk import live, phone, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -34,4 +34,10 @@ urlpatterns = [
     path("chase/", views.chase, name="chase"),
     path("callbacks/<int:task_id>/", views.callback_done, name="callback-done"),
     path("live/", live.live_events, name="live"),
+    path("desk/phone/", phone.panel, name="phone-panel"),
+    re_path(r"^desk/phone/(?P<action>login|logout|pause|unpause)/$", phone.seat, name="phone-seat"),
+    path("desk/phone-transfer/", phone.transfer, name="phone-transfer"),
+    path("desk/phone-dial/", phone.dial, name="phone-dial"),
+    path("desk/missed/<int:callback_id>/", phone.callback_done, name="missed-call-done"),
+    path("calls/", phone.call_log, name="call-log"),
 ]

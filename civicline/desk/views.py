@@ -27,6 +27,7 @@ from civicline.cases.workflow import ACTION_LABELS, note_required
 from civicline.deadlines import selectors as deadline_selectors
 from civicline.deadlines import services as deadline_services
 from civicline.deadlines.models import CallbackTask
+from civicline.desk import phone
 from civicline.desk.forms import (
     CallbackForm,
     CaseFilterForm,
@@ -44,6 +45,8 @@ from civicline.directory.phones import PhoneError, phone_display, phone_to_e164
 from civicline.directory.questions import answers_from_form
 from civicline.directory.selectors import category_search
 from civicline.routing.services import case_transfer
+from civicline.telephony import selectors as telephony_selectors
+from civicline.telephony import services as telephony_services
 from civicline.workorders import selectors as workorder_selectors
 from civicline.workorders import services as workorder_services
 from civicline.workorders.forms import DispatchForm
@@ -99,6 +102,11 @@ def desk(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             errors_onto_form(form, error)
         else:
+            call = telephony_selectors.call_for_new_case(
+                telephony_selectors.agent_for(request.user)
+            )
+            if call is not None:
+                telephony_services.link_case(call=call, case=case)
             messages.success(
                 request,
                 _("Case %(reference)s registered and sent to %(organisation)s.")
@@ -114,6 +122,8 @@ def desk(request: HttpRequest) -> HttpResponse:
             "my_cases": selectors.cases_registered_by(request.user),
             "callbacks": deadline_selectors.callbacks_due(),
             "callback_form": CallbackForm(),
+            "missed_calls": telephony_selectors.open_callbacks(),
+            **phone.panel_context(request),
         },
         status=status,
     )

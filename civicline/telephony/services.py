@@ -14,6 +14,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -201,6 +202,12 @@ def agent_logout(*, agent: Agent) -> Agent:
     return agent
 
 
+def _tell_pbx_pause(agent: Agent, *, paused: bool, reason: str, at: datetime) -> None:
+    # Where Asterisk runs the queues, it must stop (or start) ringing the agent itself.
+    if settings.TELEPHONY_ROUTING == "pbx":
+        _command(Command.Action.PAUSE, at, extension=agent.extension, paused=paused, reason=reason)
+
+
 @transaction.atomic
 def agent_pause(*, agent: Agent, reason: str) -> Agent:
     """A pause with a reason. On a call it starts when the call (and wrap-up) ends."""
@@ -213,6 +220,7 @@ def agent_pause(*, agent: Agent, reason: str) -> Agent:
         raise ValidationError(_("Log in to the queues first."))
     agent.pause_reason = reason
     agent.save(update_fields=["pause_reason"])
+    _tell_pbx_pause(agent, paused=True, reason=reason, at=now)
     if agent.state == AgentState.ON_CALL:
         return agent
     if agent.state == AgentState.RINGING:
@@ -228,6 +236,7 @@ def agent_unpause(*, agent: Agent) -> Agent:
     _switchboard()
     now = clock.now()
     agent = Agent.objects.get(pk=agent.pk)
+    _tell_pbx_pause(agent, paused=False, reason="", at=now)
     if agent.state == AgentState.PAUSED:
         for queue in _logged_in_queues(agent):
             _log(now, "NONE", queue, agent.queue_log_name, "UNPAUSE", agent.pause_reason)
@@ -650,6 +659,28 @@ def link_case(*, call: Call, case) -> None:
     call.cases.add(case)
 
 
+@transaction.atomic
+def call_originate(*, agent: Agent, number: str) -> str:
+    """Click-to-call: the PBX rings the agent's phone, then the number. Returns the number
+    dialled (E.164 where it could be read)."""
+    target = citizen_number(number)
+    if not target:
+        raise ValidationError(
+            {"number": _("“%(number)s” is not a phone number.") % {"number": number[:40]}}
+        )
+    _command(Command.Action.ORIGINATE, clock.now(), "", **{"from": agent.extension, "to": target})
+    return target
+
+
+@transaction.atomic
+def callback_done(*, callback: Callback, by: AbstractBaseUser) -> Callback:
+    callback = Callback.objects.select_for_update().get(pk=callback.pk)
+    if callback.done_at is None:
+        callback.done_at, callback.done_by = clock.now(), by
+        callback.save(update_fields=["done_at", "done_by"])
+    return callback
+
+
 # Timers and distribution ---------------------------------------------------------------
 
 
@@ -729,7 +760,10 @@ def next_due() -> datetime | None:
 def _distribute(now: datetime) -> set[int]:
     """Ring free agents for waiting callers, longest waiting first across all queues
     (queues sharing agents give them to whoever has waited longest). Returns the ids of
-    the calls that ring now."""
+    the calls that ring now. Where the PBX runs the queues itself (Asterisk over AMI),
+    civicline only follows them and rings nobody."""
+    if settings.TELEPHONY_ROUTING == "pbx":
+        return set()
     calls = list(
         Call.objects.filter(state=CallState.WAITING)
         .select_related("queue")

@@ -36,6 +36,9 @@ class Job:
 JOBS = [
     Job("notifications.outbox", timedelta(seconds=2), "civicline.notifications.tasks.send_due"),
     Job("deadlines.sweep", timedelta(seconds=30), "civicline.deadlines.tasks.sweep"),
+    # Unanswered rings, ended wrap-ups, callers due a callback offer or overflow: on time
+    # even when no PBX bridge is polling.
+    Job("telephony.timers", timedelta(seconds=1), "civicline.telephony.services.tick"),
 ]
 
 

@@ -6,6 +6,11 @@
   if (!url || !window.EventSource) return;
   var notice = document.getElementById("live-notice");
   var source = new EventSource(url);
+  // A change of the operator's own phone (or any, for a supervisor's wallboard): the page
+  // that shows phones decides what to do with it.
+  source.addEventListener("phone", function (message) {
+    document.dispatchEvent(new CustomEvent("civicline:phone", { detail: JSON.parse(message.data) }));
+  });
   source.addEventListener("case", function (message) {
     var change = JSON.parse(message.data);
     document.querySelectorAll('[data-live-status="' + change.reference + '"]').forEach(function (badge) {
