@@ -28,6 +28,15 @@ def test_the_demo_city_loads_once_with_everything_a_user_meets(db, capsys):
     from civicline.workorders.models import WorkOrder
 
     assert WorkOrder.objects.filter(team__members__username="teren").count() >= 3
+    # and the lighting company has electronic orders from the traffic administration
+    assert WorkOrder.objects.filter(team=None, organisation__name__contains="расвета").exists()
+    # The phone line has queues, seats and the last working days' calls, all ended
+    from civicline.telephony.models import Agent, Call, QueueLogEntry
+
+    assert Agent.objects.filter(user__username="operater1").exists()
+    assert Call.objects.count() > 100 and not Call.objects.exclude(state="ended").exists()
+    assert QueueLogEntry.objects.filter(event="CONNECT").count() > 100
+    assert not QueueLogEntry.objects.filter(time__gt=timezone.now()).exists()
     # Nothing happened in the future
     assert not CaseEvent.objects.filter(at__gt=timezone.now()).exists()
     # Reported problems have a place on the public map; questions asked by phone have none

@@ -29,7 +29,7 @@ from civicline.deadlines.models import (
     OpeningHours,
     OrganisationCalendar,
 )
-from civicline.demo import knowledge
+from civicline.demo import knowledge, telephony
 from civicline.demo.areas import boundaries_load
 from civicline.directory import services as directory_services
 from civicline.directory.models import (
@@ -514,5 +514,6 @@ def load(*, seed: int = 2026) -> None:
         case_officers = officers.get(case.organisation_id) or [users["supervizor"]]
         _walk(case, target, moment, case_officers, now, random.Random(rng.random()))
     _field_work(orgs, users)
+    telephony.load(users, seed=seed)
     # What came due while the city's history was written: overdue cases, late callbacks.
     deadline_services.deadline_sweep()

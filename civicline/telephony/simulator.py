@@ -120,6 +120,39 @@ class HttpBridge:
             return error.code, json.loads(error.read() or b"{}")
 
 
+class ServiceBridge:
+    """civicline's own services in this process, each call at the simulated moment: how
+    the demo lays out a few days of calls (the same operations the CTI API calls)."""
+
+    def post(self, path: str, data: dict, at: datetime) -> tuple[int, dict]:
+        from civicline import clock
+        from civicline.telephony import services
+        from civicline.telephony.models import Agent
+
+        with clock.frozen_at(at), services.commands_answered() as made:
+            body: dict = {}
+            if path == "/agent":
+                agent = Agent.objects.get(extension=data["extension"])
+                if data["state"] == "available":
+                    services.agent_login(agent=agent)
+                else:
+                    services.agent_logout(agent=agent)
+            elif path == "/commands":
+                services.tick()
+                due = services.next_due()
+                body["nextDue"] = due.isoformat() if due else None
+            elif data["event"] == "newCall":
+                services.call_new(
+                    call_id=data["callId"], from_number=data["from"], to_number=data["to"],
+                    direction=data["direction"],
+                )  # fmt: skip
+            elif data["event"] == "answer":
+                services.call_answer(call_id=data["callId"], answering=data["answeringNumber"])
+            else:
+                services.call_hangup(call_id=data["callId"], by=data.get("hangupBy", ""))
+        return 200, body | {"commands": made}
+
+
 class Simulation:
     def __init__(self, scenario: Scenario, bridge, *, start: datetime, simulated_time: bool):
         self.scenario = scenario
