@@ -1,4 +1,5 @@
-"""The `civicline` command: demo, serve, worker, and every Django command via `manage`."""
+"""The `civicline` command: demo, serve, worker, simulate, and every Django command via
+`manage`."""
 
 import argparse
 import os
@@ -88,6 +89,53 @@ def cmd_manage(args: argparse.Namespace) -> None:
     execute_from_command_line(["civicline manage", *args.rest])
 
 
+def cmd_simulate(args: argparse.Namespace) -> None:
+    """Callers and agents played against a running civicline (or this database), then the
+    measured figures beside Erlang's prediction."""
+    from datetime import UTC, datetime
+
+    from civicline.telephony.simulator import (
+        HttpBridge,
+        Scenario,
+        ServiceBridge,
+        predicted,
+        simulate,
+    )
+
+    if args.url and not args.token:
+        raise SystemExit("--token is needed with --url (the admin's Telephony › CTI connections)")
+    if not args.url:
+        _django_setup()
+    scenario = Scenario(
+        agents=[e.strip() for e in args.agents.split(",") if e.strip()],
+        calls_per_hour=args.calls_per_hour,
+        aht_s=args.aht,
+        patience_s=args.patience or None,
+        duration_s=args.minutes * 60,
+        handle=args.handle,
+        answer_delay_s=args.answer_delay,
+        burst=args.burst,
+        number=args.number,
+        seed=args.seed,
+    )
+    bridge = (
+        HttpBridge(args.url, args.token, simulated_time=args.fast) if args.url else ServiceBridge()
+    )
+    result = simulate(scenario, bridge, start=datetime.now(UTC), simulated_time=args.fast)
+    got, expected = result.figures(scenario.target_s), predicted(scenario)
+    print(f"{got['offered']} calls, {result.requests} requests in {result.wall_s:.1f} s")
+    print(f"answered {got['answered']}, abandoned {got['abandoned']}, lost {got['lost']}")
+    print(
+        f"service level {got['service_level']:.3f} (Erlang {expected.service_level:.3f}), "
+        f"ASA {got['asa_s']:.1f} s (Erlang {expected.asa_s:.1f} s), "
+        f"abandoned {got['abandonment']:.3f} (Erlang {expected.prob_abandon:.3f})"
+    )
+    for error in result.errors[:10]:
+        print("error:", error)
+    if result.errors or got["lost"]:
+        raise SystemExit(1)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="civicline", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -104,6 +152,28 @@ def main(argv: list[str] | None = None) -> None:
     worker = commands.add_parser("worker", help="run the background worker")
     worker.add_argument("rest", nargs=argparse.REMAINDER)
     worker.set_defaults(handler=cmd_worker)
+
+    simulate = commands.add_parser(
+        "simulate", help="play callers and agents through the CTI API (the ACD's test)"
+    )
+    simulate.add_argument("--url", help="a running civicline; without it, this database")
+    simulate.add_argument("--token", help="the CTI connection's token")
+    simulate.add_argument("--agents", required=True, help="extensions, comma-separated")
+    simulate.add_argument("--calls-per-hour", type=float, default=60)
+    simulate.add_argument("--aht", type=float, default=180, help="mean handle time (s)")
+    simulate.add_argument("--patience", type=float, default=0, help="mean patience (s)")
+    simulate.add_argument("--minutes", type=float, default=10, help="arrivals for this long")
+    simulate.add_argument("--handle", choices=["exponential", "lognormal"], default="exponential")
+    simulate.add_argument("--answer-delay", type=float, default=3, help="s before agents pick up")
+    simulate.add_argument("--burst", type=int, default=0, help="callers at the very start")
+    simulate.add_argument("--number", default="381800100200", help="the number callers dial")
+    simulate.add_argument("--seed", type=int, default=2026)
+    simulate.add_argument(
+        "--fast",
+        action="store_true",
+        help="simulated time (the server needs CIVICLINE_SIMULATED_TIME=1); else real time",
+    )
+    simulate.set_defaults(handler=cmd_simulate)
 
     manage = commands.add_parser("manage", help="any Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

@@ -51,7 +51,7 @@ class Caller:
     patience: float
     answered: float | None = None
     ended: float | None = None
-    outcome: str = ""  # answered, abandoned, timeout, rejected
+    outcome: str = ""  # answered, abandoned, timeout, not queued
 
 
 @dataclass
@@ -125,6 +125,14 @@ class ServiceBridge:
     the demo lays out a few days of calls (the same operations the CTI API calls)."""
 
     def post(self, path: str, data: dict, at: datetime) -> tuple[int, dict]:
+        from django.core.exceptions import ValidationError
+
+        try:
+            return self._post(path, data, at)
+        except ValidationError as refused:
+            return 400, {"error": " ".join(refused.messages)}
+
+    def _post(self, path: str, data: dict, at: datetime) -> tuple[int, dict]:
         from civicline import clock
         from civicline.telephony import services
         from civicline.telephony.models import Agent
@@ -142,10 +150,13 @@ class ServiceBridge:
                 due = services.next_due()
                 body["nextDue"] = due.isoformat() if due else None
             elif data["event"] == "newCall":
-                services.call_new(
+                _call, answer = services.call_new(
                     call_id=data["callId"], from_number=data["from"], to_number=data["to"],
                     direction=data["direction"],
                 )  # fmt: skip
+                body = answer.as_dict()
+                if body.get("action") != "reject":
+                    body = {"civicline": body} if body.get("action") else {}
             elif data["event"] == "answer":
                 services.call_answer(call_id=data["callId"], answering=data["answeringNumber"])
             else:
@@ -241,7 +252,7 @@ class Simulation:
     # The people ---------------------------------------------------------------------------
 
     def _arrive(self, number: int) -> None:
-        call_id = f"sim-{self.scenario.seed}-{number}"
+        call_id = f"sim-{self.start:%Y%m%d%H%M%S}-{self.scenario.seed}-{number}"
         caller = Caller(call_id=call_id, arrived=self.now, patience=self._patience())
         self.callers[call_id] = caller
         self.active.add(call_id)
@@ -260,7 +271,7 @@ class Simulation:
             "hangup",
             "voicemail",
         ):
-            self._end(caller, "rejected")
+            self._end(caller, "not queued")  # blocked, closed or the queue full
         elif math.isfinite(caller.patience):
             self.schedule(self.now + caller.patience, "abandon", call_id)
 

@@ -18,3 +18,9 @@ def duration(seconds: int) -> str:
     hours, rest = divmod(seconds, 3600)
     minutes, seconds = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+
+
+@register.filter
+def get_item(mapping: dict, key: str):
+    """A dictionary's value in a template: the wallboard's counts by state."""
+    return (mapping or {}).get(key, 0)
