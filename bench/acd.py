@@ -38,7 +38,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--clients", type=int, default=4, help="concurrent PBX bridges")
     parser.add_argument("--workers", type=int, default=2, help="server processes (uvicorn)")
     parser.add_argument("--hours", type=float, default=8, help="simulated hours per scenario")
+    parser.add_argument("--warmup", type=float, default=1, help="hours left out of the figures")
     parser.add_argument("--skip-simulation", action="store_true")
+    parser.add_argument("--skip-rate", action="store_true")
     parser.add_argument("--wipe", action="store_true", help="allow dropping every table")
     parser.add_argument("--keep", action="store_true", help="keep the temporary data folder")
     parser.add_argument("--seed", type=int, default=7)
@@ -153,25 +155,21 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
 
 
-def report(rate: dict, rows: list, args: argparse.Namespace) -> None:
-    print(f"\n## CTI events ({intake.database_description()}, load {intake.load()})\n")
-    per_second = rate["events"] / rate["wall"]
-    print(
-        f"{rate['events']} events from {args.clients} bridges to {args.workers} server "
-        f"processes in {rate['wall']:.1f} s: {per_second:.0f} events/s, "
-        f"errors: {len(rate['errors'])}"
-    )
-    print("\n| event | p50 ms | p95 ms |\n|---|---|---|")
-    for event, values in rate["timings"].items():
-        print(f"| {event} | {percentile(values, 0.5):.1f} | {percentile(values, 0.95):.1f} |")
+def report(rate: dict | None, rows: list, args: argparse.Namespace) -> None:
+    print(f"\n## {intake.database_description()}, load {intake.load()}\n")
+    if rate:
+        report_rate(rate, args)
     if not rows:
         return
-    print(f"\n## Simulated line vs Erlang ({args.hours:g} simulated hours each, target 20 s)\n")
+    print(
+        f"\n## Simulated line vs Erlang ({args.hours:g} simulated hours each, the first "
+        f"{args.warmup:g} left out; target 20 s)\n"
+    )
     print("| scenario | calls/h | AHT | patience | agents | calls | SL predicted / simulated |"
           " ASA s predicted / simulated | abandoned predicted / simulated |")  # fmt: skip
     print("|---|---|---|---|---|---|---|---|---|")
     for name, scenario, expected, result in rows:
-        got = result.figures(scenario.target_s)
+        got = result.figures(scenario.target_s, since=args.warmup * 3600)
         print(
             f"| {name} | {scenario.calls_per_hour:g} | {scenario.aht_s:g} | "
             f"{scenario.patience_s or '∞'} | {len(scenario.agents)} | {got['offered']} | "
@@ -181,6 +179,18 @@ def report(rate: dict, rows: list, args: argparse.Namespace) -> None:
         )
         if result.errors or got["lost"]:
             print(f"  errors: {result.errors[:3]} lost: {got['lost']}")
+
+
+def report_rate(rate: dict, args: argparse.Namespace) -> None:
+    per_second = rate["events"] / rate["wall"]
+    print(
+        f"{rate['events']} CTI events from {args.clients} bridges to {args.workers} server "
+        f"processes in {rate['wall']:.1f} s: {per_second:.0f} events/s, "
+        f"errors: {len(rate['errors'])}"
+    )
+    print("\n| event | p50 ms | p95 ms |\n|---|---|---|")
+    for event, values in rate["timings"].items():
+        print(f"| {event} | {percentile(values, 0.5):.1f} | {percentile(values, 0.95):.1f} |")
 
 
 def main() -> None:
@@ -193,8 +203,10 @@ def main() -> None:
         extensions, token = set_up_line(agents=200)
         proc, port = intake.start_server(data_dir, workers=args.workers)
         try:
-            intake.say(f"posting {args.calls} calls' events")
-            rate = event_rate(port, token, extensions, args.calls, args.clients)
+            rate = None
+            if not args.skip_rate:
+                intake.say(f"posting {args.calls} calls' events")
+                rate = event_rate(port, token, extensions, args.calls, args.clients)
             rows = []
             if not args.skip_simulation:
                 rows = simulations(port, token, extensions, args.hours, args.seed)

@@ -459,8 +459,10 @@ def call_answer(*, call_id: str, answering: str = "", user: str = "") -> Call:
     _ended(call)
     if call.answered_at:
         raise CallError(_("Call %(id)s was answered already.") % {"id": call_id}, code="repeated")
-    agent = _agent_named(answering) or _agent_named(user) or call.agent
     rings = list(call.rings.select_related("agent"))
+    # The phone that rang is the usual answer; anyone else is looked up.
+    agent = next((r.agent for r in rings if answering and r.agent.extension == answering), None)
+    agent = agent or _agent_named(answering) or _agent_named(user) or call.agent
     if agent is None and len(rings) == 1:
         agent = rings[0].agent
     if _queued(call):
@@ -482,9 +484,10 @@ def call_answer(*, call_id: str, answering: str = "", user: str = "") -> Call:
         queue = call.queue
         queue.average_hold_s = (queue.average_hold_s * 3 + hold) / 4
         queue.save(update_fields=["average_hold_s"])
-        others = call.rings.exclude(agent=agent)
-        _cancel_rings(others, now, event="RINGCANCELED")
-        call.rings.filter(agent=agent).delete()
+        if any(r.agent_id != agent.pk for r in rings):
+            _cancel_rings(call.rings.exclude(agent=agent), now, event="RINGCANCELED")
+        if ring:
+            Ring.objects.filter(pk=ring.pk).delete()
     call.agent = agent
     call.state = CallState.CONNECTED
     call.answered_at = now
@@ -541,7 +544,7 @@ def call_hangup(*, call_id: str, cause: str = "", by: str = "") -> Call:
 
 def _after_call(call: Call, at: datetime) -> None:
     """The agent finished a call: counted for the strategies, then wrap-up."""
-    agent = Agent.objects.get(pk=call.agent_id)
+    agent = call.agent
     if call.queue_id:
         QueueMember.objects.filter(queue_id=call.queue_id, agent=agent).update(
             calls_taken=F("calls_taken") + 1, last_call_at=at

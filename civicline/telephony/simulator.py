@@ -61,20 +61,20 @@ class Result:
     requests: int = 0
     wall_s: float = 0.0
 
-    def _answered(self) -> list[Caller]:
-        return [c for c in self.callers if c.outcome == "answered"]
-
-    def figures(self, target_s: float) -> dict:
-        offered = len(self.callers)
-        answered = self._answered()
+    def figures(self, target_s: float, *, since: float = 0.0) -> dict:
+        """The line's figures over the callers who arrived from `since` (seconds into the
+        run): leaving out the first hour measures the line settled, not filling up."""
+        callers = [c for c in self.callers if c.arrived >= since]
+        offered = len(callers)
+        answered = [c for c in callers if c.outcome == "answered"]
         waits = [c.answered - c.arrived for c in answered]
         within = sum(1 for w in waits if w <= target_s + 1e-9)
-        abandoned = sum(1 for c in self.callers if c.outcome == "abandoned")
+        abandoned = sum(1 for c in callers if c.outcome == "abandoned")
         return {
             "offered": offered,
             "answered": len(answered),
             "abandoned": abandoned,
-            "lost": sum(1 for c in self.callers if not c.outcome),
+            "lost": sum(1 for c in callers if not c.outcome),
             "service_level": within / offered if offered else 1.0,
             "service_level_answered": within / len(answered) if answered else 1.0,
             "asa_s": sum(waits) / len(waits) if waits else 0.0,
