@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 
 from asgiref.sync import sync_to_async
 from django.core.exceptions import ImproperlyConfigured
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 from django.utils.translation import gettext as _
 
 from civicline import clock, config
@@ -267,6 +267,9 @@ class AmiConnector:
             writer.close()
             with contextlib.suppress(OSError):
                 await writer.wait_closed()
+            # The mirror's database connection lives in its own thread: let it go with the
+            # session (a later one opens another).
+            await sync_to_async(connections.close_all, thread_sensitive=True)()
 
     async def _banner(self, reader: asyncio.StreamReader) -> None:
         try:

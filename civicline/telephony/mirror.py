@@ -130,7 +130,7 @@ def _ringing_for(call: Call) -> list[Agent]:
 
 def _call(call_id: str) -> Call | None:
     return (
-        Call.objects.select_for_update()
+        Call.objects.select_for_update(of=("self",))
         .select_related("queue", "agent", "agent__user")
         .filter(call_id=call_id)
         .first()
@@ -413,7 +413,7 @@ def call_transferred(
     joined, to what, hold, talk, original position). Once per call: civicline's own
     transfer service may have written the line already."""
     call = (
-        Call.objects.select_for_update()
+        Call.objects.select_for_update(of=("self",))
         .select_related("queue", "agent", "agent__user")
         .filter(call_id__in=[c for c in call_ids if c], answered_at__isnull=False)
         .order_by("-answered_at")

@@ -41,7 +41,7 @@ def _on_timeline(case: Case, by: AbstractBaseUser | None, text: str) -> None:
 
 def _locked(order: WorkOrder) -> WorkOrder:
     return (
-        WorkOrder.objects.select_for_update()
+        WorkOrder.objects.select_for_update(of=("self",))
         .select_related("team", "organisation", "case")
         .get(pk=order.pk)
     )
