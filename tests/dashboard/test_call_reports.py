@@ -12,42 +12,21 @@ import openpyxl
 import pytest
 
 from civicline import clock
-from civicline.telephony.models import Agent, Queue, QueueLogEntry
+from civicline.telephony.models import Agent, Queue
+from tests.telephony import queue_logs
+from tests.telephony.queue_logs import log_line
 
 BELGRADE = ZoneInfo("Europe/Belgrade")
 # Wednesday of the week 16-22 November 2026, 9 o'clock in the city.
 WEDNESDAY_9 = datetime(2026, 11, 18, 9, 0, tzinfo=BELGRADE)
 WEEK = {"date_from": "2026-11-16", "date_to": "2026-11-22"}
-HOLDS = [5, 7, 9, 11, 13, 15, 25, 40]  # 6 within 20 s
 
 
-def _log(at, call_id, event, *data, queue="novisad", agent="NONE"):
-    values = {f"data{i}": str(value) for i, value in enumerate(data, start=1)}
-    QueueLogEntry.objects.create(
-        time=at, call_id=call_id, queue=queue, agent=agent, event=event, **values
-    )
+_log = log_line
 
 
 def ten_calls(queue="novisad", at=WEDNESDAY_9, agents=("PJSIP/101", "PJSIP/102")):
-    """10 callers: 8 answered (6 within 20 s), 2 hang up waiting (after 30 s and 50 s).
-    Talk times 60..130 s; the last answered call is transferred."""
-    for i in range(10):
-        t = at + timedelta(minutes=i)
-        call = f"{queue}-{at:%d%H}-{i}"
-        _log(t, call, "ENTERQUEUE", "", f"+38164123450{i}", queue=queue)
-        if i < 8:
-            agent, hold, talk = agents[i % 2], HOLDS[i], 60 + 10 * i
-            answered = t + timedelta(seconds=hold)
-            _log(answered, call, "CONNECT", hold, call, 2, queue=queue, agent=agent)
-            end = answered + timedelta(seconds=talk)
-            if i == 7:
-                _log(end, call, "BLINDTRANSFER", "600", "from-internal", hold, talk, 1,
-                     queue=queue, agent=agent)  # fmt: skip
-            else:
-                _log(end, call, "COMPLETECALLER", hold, talk, 1, queue=queue, agent=agent)
-        else:
-            wait = 30 if i == 8 else 50
-            _log(t + timedelta(seconds=wait), call, "ABANDON", 1, 1, wait, queue=queue)
+    queue_logs.ten_calls(queue, at, agents)
 
 
 @pytest.fixture

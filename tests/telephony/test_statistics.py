@@ -7,40 +7,17 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from civicline.telephony import services, statistics
-from civicline.telephony.models import Queue, QueueLogEntry
+from civicline.telephony.models import Queue
 
+from . import queue_logs
 from .conftest import START
+from .queue_logs import log_line
 
-
-def _log(at, call_id, event, *data, queue="novisad", agent="NONE"):
-    values = {f"data{i}": str(value) for i, value in enumerate(data, start=1)}
-    return QueueLogEntry.objects.create(
-        time=at, call_id=call_id, queue=queue, agent=agent, event=event, **values
-    )
+_log = log_line
 
 
 def ten_calls(queue="novisad", at=START):
-    """10 callers: 8 answered (6 within 20 s, holds 5..15 and 25, 40), 2 hang up waiting
-    (after 30 s and 50 s). Talk times 60..130 s; the last answered call is transferred."""
-    holds = [5, 7, 9, 11, 13, 15, 25, 40]
-    for i in range(10):
-        t = at + timedelta(minutes=i, microseconds=250_000 * i)
-        call = f"{queue}-{i}"
-        _log(t, call, "ENTERQUEUE", "", f"+38164123450{i}", queue=queue)
-        if i < 8:
-            agent = f"PJSIP/{101 + i % 2}"
-            hold, talk = holds[i], 60 + 10 * i
-            answered = t + timedelta(seconds=hold)
-            _log(answered, call, "CONNECT", hold, call, 2, queue=queue, agent=agent)
-            end = answered + timedelta(seconds=talk)
-            if i == 7:
-                _log(end, call, "BLINDTRANSFER", "600", "from-internal", hold, talk, 1,
-                     queue=queue, agent=agent)  # fmt: skip
-            else:
-                _log(end, call, "COMPLETECALLER", hold, talk, 1, queue=queue, agent=agent)
-        else:
-            wait = 30 if i == 8 else 50
-            _log(t + timedelta(seconds=wait), call, "ABANDON", 1, 1, wait, queue=queue)
+    queue_logs.ten_calls(queue, at)
 
 
 @pytest.fixture
@@ -51,7 +28,7 @@ def novisad(db):
 def test_it_counts_a_hand_made_log_with_known_answers(novisad):
     # given
     ten_calls()
-    _log(START, "novisad-0", "RINGNOANSWER", 15000, agent="PJSIP/103")
+    _log(START, f"novisad-{START:%d%H%M}-0", "RINGNOANSWER", 15000, agent="PJSIP/103")
     _log(START, "NONE", "PAUSE", "break", agent="PJSIP/101")
 
     # when
@@ -73,7 +50,7 @@ def test_it_counts_a_hand_made_log_with_known_answers(novisad):
 
 def test_it_gives_each_agent_their_calls_talk_and_unanswered_rings(novisad):
     ten_calls()
-    _log(START, "novisad-0", "RINGNOANSWER", 15000, agent="PJSIP/103")
+    _log(START, f"novisad-{START:%d%H%M}-0", "RINGNOANSWER", 15000, agent="PJSIP/103")
 
     agents = statistics.report(START, START + timedelta(hours=1)).agents
 
