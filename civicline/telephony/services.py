@@ -760,6 +760,29 @@ def next_due() -> datetime | None:
     return min(moments) if moments else None
 
 
+MEMBER_FIELDS = (
+    "id", "queue_id", "agent_id", "agent__extension", "penalty", "position", "calls_taken",
+    "last_call_at",
+)  # fmt: skip
+
+
+def _free_members(queue: Queue, *, besides: set[int], wanted: int) -> list["Member"]:
+    """The queue's free members as light rows, not models. Where the strategy picks one
+    agent per call, the database orders them the strategy's way and hands over as many
+    as there are callers: a big line has hundreds of free agents at quiet times."""
+    members = QueueMember.objects.filter(
+        queue=queue, logged_in=True, agent__state=AgentState.AVAILABLE
+    ).exclude(agent_id__in=besides)
+    order = strategies.SQL_ORDER.get(queue.strategy)
+    if order is not None:
+        members = members.order_by(*order)[:wanted]
+    ranks = _ranks({queue.pk}) if queue.strategy == Strategy.RRMEMORY else {}
+    found = [Member(*row) for row in members.values_list(*MEMBER_FIELDS)]
+    for member in found:
+        member.rank = (ranks.get(member.id, 0), member.position, member.id)
+    return found
+
+
 def _distribute(now: datetime) -> set[int]:
     """Ring free agents for waiting callers, longest waiting first across all queues
     (queues sharing agents give them to whoever has waited longest). Returns the ids of
@@ -774,35 +797,19 @@ def _distribute(now: datetime) -> set[int]:
     )
     if not calls:
         return set()
-    queue_ids = {call.queue_id for call in calls}
-    # Light rows, not models: a big line has hundreds of free agents at quiet times.
-    free = [
-        Member(*row)
-        for row in QueueMember.objects.filter(
-            queue_id__in=queue_ids, logged_in=True, agent__state=AgentState.AVAILABLE
-        ).values_list(
-            "id",
-            "queue_id",
-            "agent_id",
-            "agent__extension",
-            "penalty",
-            "position",
-            "calls_taken",
-            "last_call_at",
-        )
-    ]
-    if not free:
-        return set()
-    ranks = _ranks({c.queue_id for c in calls if c.queue.strategy == Strategy.RRMEMORY})
+    callers_per_queue: dict[int, int] = {}
+    for call in calls:
+        callers_per_queue[call.queue_id] = callers_per_queue.get(call.queue_id, 0) + 1
     free_by_queue: dict[int, list[Member]] = {}
-    for member in free:
-        member.rank = (ranks.get(member.id, 0), member.position, member.id)
-        free_by_queue.setdefault(member.queue_id, []).append(member)
     taken: set[int] = set()
     rung: set[int] = set()
-    everyone = {m.agent_id for m in free}
     for call in calls:
         candidates = [m for m in free_by_queue.get(call.queue_id, []) if m.agent_id not in taken]
+        if not candidates:  # first look at this queue, or its agents went to other callers
+            candidates = free_by_queue[call.queue_id] = _free_members(
+                call.queue, besides=taken, wanted=callers_per_queue[call.queue_id]
+            )
+        callers_per_queue[call.queue_id] -= 1
         chosen = strategies.choose(call.queue, candidates, RNG)
         if not chosen:
             continue
@@ -813,8 +820,6 @@ def _distribute(now: datetime) -> set[int]:
         if call.queue.strategy == Strategy.RRMEMORY:
             call.queue.last_position = chosen[0].rank[0]
             Queue.objects.filter(pk=call.queue_id).update(last_position=chosen[0].rank[0])
-        if taken == everyone:
-            break
     return rung
 
 
