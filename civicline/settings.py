@@ -49,10 +49,13 @@ MIDDLEWARE = [
     "civicline.limits.RequestSizeLimit",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "civicline.limits.RejectNul",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Innermost, and sync-only like the two of civicline.limits: the whole chain then runs
+    # in one worker thread, where a sync middleware between async ones would have every
+    # request hop between the thread and the event loop at each of them.
+    "civicline.limits.RejectNul",
 ]
 
 ROOT_URLCONF = "civicline.urls"
