@@ -53,8 +53,8 @@ def panel_context(request: HttpRequest) -> dict:
     return {
         "agent": agent,
         "call": selectors.current_call(agent),
-        "in_state_s": selectors.seconds_since(agent.state_since, now),
-        "wrapup_left_s": selectors.seconds_since(now, agent.wrapup_until)
+        "in_state_s": selectors.seconds_between(agent.state_since, now),
+        "wrapup_left_s": selectors.seconds_between(now, agent.wrapup_until)
         if agent.state == AgentState.WRAPUP
         else 0,
         "states": AgentState,

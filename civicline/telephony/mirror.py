@@ -30,6 +30,7 @@ from civicline.telephony.models import (
     QueueLogEntry,
     QueueMember,
 )
+from civicline.telephony.selectors import seconds_between
 from civicline.telephony.services import citizen_number
 
 # PJSIP/101, SIP/101, IAX2/101, Local/101@agents/n: the extension is what follows the
@@ -49,10 +50,6 @@ DEVICE_STATES = {
 }
 TRANSFER_EVENTS = ("BLINDTRANSFER", "ATTENDEDTRANSFER")
 REASON_LENGTH = 20  # Agent.pause_reason and AgentStateChange.reason
-
-
-def _seconds(delta: timedelta) -> int:
-    return max(0, round(delta.total_seconds()))
 
 
 def _log(at: datetime, call_id: str, queue: str, agent: str, event: str, *data) -> None:
@@ -236,7 +233,7 @@ def call_exited(*, call_id: str, status: str, position: int, at: datetime) -> Ca
     if call is None or call.state in (CallState.CONNECTED, CallState.ENDED):
         return call
     event, outcome = EXITS[status]
-    waited = _seconds(at - call.entered_queue_at) if call.entered_queue_at else 0
+    waited = seconds_between(call.entered_queue_at, at)
     queue_name = call.queue.name if call.queue else "NONE"
     _log(at, call.call_id, queue_name, "NONE", event, position, call.original_position, waited)
     for agent in _ringing_for(call):
@@ -423,8 +420,8 @@ def call_transferred(
         return None
     if not QueueLogEntry.objects.filter(call_id=call.call_id, event__in=TRANSFER_EVENTS).exists():
         end = call.ended_at or at
-        hold = _seconds(call.answered_at - call.entered_queue_at) if call.entered_queue_at else 0
-        talk = _seconds(end - call.answered_at)
+        hold = seconds_between(call.entered_queue_at, call.answered_at)
+        talk = seconds_between(call.answered_at, end)
         _log(
             at,
             call.call_id,

@@ -98,5 +98,7 @@ def phone_changes(*, after_id: int, also_ids: Iterable[int] = (), limit: int = 5
     return list(AgentStateChange.objects.filter(scope).order_by("id").values(*PHONE_FIELDS)[:limit])
 
 
-def seconds_since(moment: datetime | None, now: datetime) -> int:
-    return max(0, round((now - moment).total_seconds())) if moment else 0
+def seconds_between(start: datetime | None, end: datetime) -> int:
+    """Whole seconds from `start` to `end` as queue_log and the pages count them: never
+    negative, and 0 when there was no start (a call that never entered a queue)."""
+    return max(0, round((end - start).total_seconds())) if start else 0

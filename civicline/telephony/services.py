@@ -46,6 +46,7 @@ from civicline.telephony.models import (
     Ring,
     Strategy,
 )
+from civicline.telephony.selectors import seconds_between
 
 RNG = random.Random()
 LOCK_KEY = 0x63_69_76_69  # "civi": PostgreSQL's advisory lock for the switchboard
@@ -73,10 +74,6 @@ def _switchboard() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
-
-
-def _seconds(delta: timedelta) -> int:
-    return max(0, round(delta.total_seconds()))
 
 
 def _log(at: datetime, call_id: str, queue: str, agent: str, event: str, *data) -> None:
@@ -299,7 +296,7 @@ def position(call: Call) -> int:
 
 def estimated_wait_s(call: Call, at: datetime) -> int:
     """Asterisk's estimate: the queue's recent average hold less what was waited."""
-    waited = _seconds(at - call.place_since) if call.place_since else 0
+    waited = seconds_between(call.place_since, at)
     return max(0, round(call.queue.average_hold_s) - waited)
 
 
@@ -434,6 +431,15 @@ def _queued(call: Call) -> bool:
     return bool(call.queue_id and call.entered_queue_at and call.callback_for_id is None)
 
 
+def _left_queue(call: Call, at: datetime, event: str, *first) -> None:
+    """A caller leaves the queue unanswered: queue_log's `event|[key|]position|
+    origposition|waittime` (ABANDON, EXITWITHTIMEOUT, EXITWITHKEY)."""
+    _log(
+        at, call.call_id, call.queue.name, "NONE", event, *first, position(call),
+        call.original_position, seconds_between(call.entered_queue_at, at),
+    )  # fmt: skip
+
+
 def _cancel_rings(rings, at: datetime, *, event: str, free: bool = True) -> None:
     for ring in rings.select_related("agent", "call", "call__queue"):
         ring_ms = round((at - ring.started_at).total_seconds() * 1000)
@@ -468,9 +474,9 @@ def call_answer(*, call_id: str, answering: str = "", user: str = "") -> Call:
     if _queued(call):
         if agent is None:
             raise CallError(_("Which agent answered? Send answeringNumber."), code="agent")
-        hold = _seconds(now - call.entered_queue_at)
+        hold = seconds_between(call.entered_queue_at, now)
         ring = next((r for r in rings if r.agent_id == agent.pk), None)
-        ring_s = _seconds(now - ring.started_at) if ring else 0
+        ring_s = seconds_between(ring.started_at, now) if ring else 0
         _log(
             now,
             call.call_id,
@@ -510,10 +516,7 @@ def call_hangup(*, call_id: str, cause: str = "", by: str = "") -> Call:
     queued = _queued(call)
     if call.state in (CallState.WAITING, CallState.RINGING) and call.answered_at is None:
         if queued:
-            _log(
-                now, call.call_id, call.queue.name, "NONE", "ABANDON",
-                position(call), call.original_position, _seconds(now - call.entered_queue_at),
-            )  # fmt: skip
+            _left_queue(call, now, "ABANDON")
             _cancel_rings(call.rings.all(), now, event="RINGCANCELED")
             if call.citizen_e164:
                 Callback.objects.create(
@@ -531,8 +534,8 @@ def call_hangup(*, call_id: str, cause: str = "", by: str = "") -> Call:
             event = "COMPLETEAGENT" if by == "agent" else "COMPLETECALLER"
             _log(
                 now, call.call_id, call.queue.name, call.agent.queue_log_name, event,
-                _seconds(call.answered_at - call.entered_queue_at),
-                _seconds(now - call.answered_at), call.original_position,
+                seconds_between(call.entered_queue_at, call.answered_at),
+                seconds_between(call.answered_at, now), call.original_position,
             )  # fmt: skip
         if call.agent:
             _after_call(call, now)
@@ -584,8 +587,8 @@ def call_transfer(
         kind="attended" if attended else "blind",
     )
     if _queued(call) and call.agent:
-        hold = _seconds(call.answered_at - call.entered_queue_at) if call.entered_queue_at else 0
-        talk = _seconds(now - call.answered_at)
+        hold = seconds_between(call.entered_queue_at, call.answered_at)
+        talk = seconds_between(call.answered_at, now)
         if attended:
             _log(now, call.call_id, call.queue.name, call.agent.queue_log_name, "ATTENDEDTRANSFER",
                  "BRIDGE", target, hold, talk, call.original_position)  # fmt: skip
@@ -615,10 +618,7 @@ def call_take_callback(*, call_id: str) -> Call:
     _ended(call)
     if call.state != CallState.WAITING or not call.queue_id or not call.citizen_e164:
         raise CallError(_("This call cannot be called back."), code="state")
-    _log(
-        now, call.call_id, call.queue.name, "NONE", "EXITWITHKEY", "1",
-        position(call), call.original_position, _seconds(now - call.entered_queue_at),
-    )  # fmt: skip
+    _left_queue(call, now, "EXITWITHKEY", "1")
     call.state, call.outcome, call.ended_at = CallState.ENDED, Outcome.CALLBACK, now
     call.save(update_fields=["state", "outcome", "ended_at"])
     callback = Call.objects.create(
@@ -717,12 +717,10 @@ def _timers(now: datetime) -> None:
             and queue.overflow_after_s
             and waited >= timedelta(seconds=queue.overflow_after_s)
         ):
-            _log(now, call.call_id, queue.name, "NONE", "EXITWITHTIMEOUT",
-                 position(call), call.original_position, _seconds(waited))  # fmt: skip
+            _left_queue(call, now, "EXITWITHTIMEOUT")
             _enter(call, queue.overflow_to, now, place_since=call.place_since)
         elif queue.max_wait_s and waited >= timedelta(seconds=queue.max_wait_s):
-            _log(now, call.call_id, queue.name, "NONE", "EXITWITHTIMEOUT",
-                 position(call), call.original_position, _seconds(waited))  # fmt: skip
+            _left_queue(call, now, "EXITWITHTIMEOUT")
             call.state, call.outcome, call.ended_at = CallState.ENDED, Outcome.TIMEOUT, now
             call.save(update_fields=["state", "outcome", "ended_at"])
             _command(Command.Action.HANGUP, now, call.call_id, reason="timeout")

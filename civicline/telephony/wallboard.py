@@ -19,6 +19,7 @@ from civicline.telephony.models import (
     Queue,
     QueueMember,
 )
+from civicline.telephony.selectors import seconds_between
 
 # Today's figures read all of today's queue_log: shared for a moment by every wallboard
 # of the process, while waiting callers and agents' states are read fresh each time.
@@ -56,10 +57,6 @@ def _today(now: datetime) -> statistics.Report:
     return made
 
 
-def _seconds(later: datetime, earlier: datetime | None) -> int:
-    return max(0, round((later - earlier).total_seconds())) if earlier else 0
-
-
 def queues(now: datetime, today: statistics.Report) -> list[QueueBoard]:
     waiting = {
         row["queue_id"]: row
@@ -83,7 +80,7 @@ def queues(now: datetime, today: statistics.Report) -> list[QueueBoard]:
             QueueBoard(
                 queue=queue,
                 waiting=row["count"] if row else 0,
-                longest_wait_s=_seconds(now, row["since"]) if row else 0,
+                longest_wait_s=seconds_between(row["since"], now) if row else 0,
                 agents=states_by_queue.get(queue.pk, {}),
                 today=today.queues.get(queue.name) or statistics.Figures(queue=queue.name),
             )
@@ -119,14 +116,14 @@ def agents(now: datetime, today: statistics.Report) -> list[AgentBoard]:
         seconds: dict[str, int] = {}
         state, since = agent.state_at_start or AgentState.LOGGED_OUT, start
         for next_state, at in changes.get(agent.pk, []):
-            seconds[state] = seconds.get(state, 0) + _seconds(at, since)
+            seconds[state] = seconds.get(state, 0) + seconds_between(since, at)
             state, since = next_state, at
-        seconds[state] = seconds.get(state, 0) + _seconds(now, since)
+        seconds[state] = seconds.get(state, 0) + seconds_between(since, now)
         figures = today.agents.get(agent.queue_log_name)
         boards.append(
             AgentBoard(
                 agent=agent,
-                in_state_s=_seconds(now, agent.state_since),
+                in_state_s=seconds_between(agent.state_since, now),
                 queues=queue_names.get(agent.pk, []),
                 handled=figures.handled if figures else 0,
                 seconds=seconds,
