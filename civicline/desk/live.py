@@ -43,8 +43,9 @@ class Feed:
         self._last_id: int | None = None
         self._gaps: dict[int, float] = {}
 
-    def restart(self) -> None:
-        self._last_id, self._gaps = None, {}
+    def restart(self, start_id: int | None = None) -> None:
+        """Start over after `start_id`, or from the newest row when none is given."""
+        self._last_id, self._gaps = start_id, {}
 
     def poll(self) -> list[dict]:
         if self._last_id is None:
@@ -87,14 +88,17 @@ class Hub:
             ),
         ]
 
-    def subscribe(self, profile: StaffProfile, user_id: int = 0) -> asyncio.Queue:
+    def subscribe(
+        self, profile: StaffProfile, user_id: int = 0, after_id: int | None = None
+    ) -> asyncio.Queue:
         queue: asyncio.Queue = asyncio.Queue()
         self._streams[queue] = (profile, user_id)
         loop = asyncio.get_running_loop()
         if self._task is None or self._task.done() or self._loop is not loop:
-            # A fresh start takes a fresh starting point; pages catch up with ?after=.
+            # A fresh start reads case events from where the first page stands, so that a
+            # change committed while its stream was opening is not skipped; phones from now.
             for feed in self._feeds:
-                feed.restart()
+                feed.restart(after_id if feed.name == "case" else None)
             self._loop = loop
             self._task = loop.create_task(self._run())
         return queue
@@ -161,14 +165,18 @@ def _message(change: dict, language: str) -> str:
     return f"id: {change['id']}\nevent: case\ndata: {json.dumps(payload, ensure_ascii=False)}\n\n"
 
 
-async def _stream(profile: StaffProfile, user_id: int, missed: list[dict], language: str):
-    queue = hub.subscribe(profile, user_id)
+async def _stream(profile: StaffProfile, user_id: int, after_id: int | None, language: str):
+    # Listen first, then read what was missed: a change committed in between comes by
+    # both ways and is sent once, while the other order could lose it.
+    queue = hub.subscribe(profile, user_id, after_id)
     try:
         yield "retry: 1000\n\n"
+        missed = await sync_to_async(_missed)(profile, user_id, after_id)
         # The hub may hand over an event the catch-up already sent: each goes out once.
         sent: set[int] = set()
         for change in missed:
-            sent.add(change["id"])
+            if change["feed"] == "case":
+                sent.add(change["id"])
             yield _message(change, language)
         started = last_beat = time.monotonic()
         while (left := settings.LIVE_STREAM_SECONDS - (time.monotonic() - started)) > 0:
@@ -193,28 +201,44 @@ def _start_id(request: HttpRequest) -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
-def _open(request: HttpRequest) -> tuple[StaffProfile, list[dict]]:
-    """Who is asking and what they missed; then the request's connection is let go, as the
-    stream may stay open for a minute."""
-    try:
-        profile = staff_profile(request.user)
-        after = _start_id(request)
-        missed = []
-        if profile.is_staff_member and after is not None:
-            missed = selectors.live_changes_for(profile, after_id=after)
-        return profile, missed
-    finally:
-        if not connection.in_atomic_block:
-            connection.close()
+def _let_go(function):
+    """The stream may stay open for a minute: each look at the database lets its
+    connection go afterwards."""
+
+    def wrapper(*args):
+        try:
+            return function(*args)
+        finally:
+            if not connection.in_atomic_block:
+                connection.close()
+
+    return wrapper
+
+
+@_let_go
+def _profile(request: HttpRequest) -> StaffProfile:
+    return staff_profile(request.user)
+
+
+@_let_go
+def _missed(profile: StaffProfile, user_id: int, after_id: int | None) -> list[dict]:
+    """The case changes since the page's last one, and the user's phone as it is now."""
+    changes = [] if after_id is None else selectors.live_changes_for(profile, after_id=after_id)
+    phone = telephony_selectors.phone_now(user_id)
+    for change in changes:
+        change["feed"] = "case"
+    for change in phone:
+        change["feed"] = "phone"
+    return changes + phone
 
 
 async def live_events(request: HttpRequest) -> HttpResponse:
     await request.auser()
-    profile, missed = await sync_to_async(_open)(request)
+    profile = await sync_to_async(_profile)(request)
     if not profile.is_staff_member:
         return HttpResponse(status=403)
     response = StreamingHttpResponse(
-        _stream(profile, request.user.pk, missed, request.LANGUAGE_CODE),
+        _stream(profile, request.user.pk, _start_id(request), request.LANGUAGE_CODE),
         content_type="text/event-stream",
     )
     response["Cache-Control"] = "no-cache"

@@ -98,6 +98,13 @@ def phone_changes(*, after_id: int, also_ids: Iterable[int] = (), limit: int = 5
     return list(AgentStateChange.objects.filter(scope).order_by("id").values(*PHONE_FIELDS)[:limit])
 
 
+def phone_now(user_id: int) -> list[dict]:
+    """The user's phone as it stands (its latest change), for a desk whose stream has
+    just opened and may have missed the ring."""
+    latest = AgentStateChange.objects.filter(agent__user_id=user_id).order_by("-id")
+    return list(latest.values(*PHONE_FIELDS)[:1])
+
+
 def seconds_between(start: datetime | None, end: datetime) -> int:
     """Whole seconds from `start` to `end` as queue_log and the pages count them: never
     negative, and 0 when there was no start (a call that never entered a queue)."""

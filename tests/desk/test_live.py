@@ -70,3 +70,29 @@ def test_a_change_made_while_the_page_is_open_arrives(city, register, settings):
 
     changes = async_to_sync(scenario)()
     assert [(c["reference"], c["status"]) for c in changes] == [(case.reference, "cancelled")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_committed_while_the_stream_opens_is_not_lost(
+    city, register, settings, monkeypatch
+):
+    """The page's catch-up has read, the hub has not looked yet, and a change commits in
+    between (the CI run where a supervisor's badge stayed "Registered")."""
+    from civicline.cases import selectors
+    from civicline.desk import live
+
+    settings.LIVE_STREAM_SECONDS = 1.5
+    case = register()
+    page_saw = selectors.latest_event_id()
+    catch_up = selectors.live_changes_for
+
+    def catch_up_then_a_change(profile, *, after_id):
+        missed = catch_up(profile, after_id=after_id)
+        services.case_change_status(case=case, to=Status.ASSIGNED, actor=city.lighting_officer)
+        return missed
+
+    monkeypatch.setattr(selectors, "live_changes_for", catch_up_then_a_change)
+    live.hub._task = None  # the first stream of this process starts the hub afresh
+    changes = read_events(city.supervisor, after=page_saw)
+
+    assert [(c["reference"], c["status"]) for c in changes] == [(case.reference, "assigned")]

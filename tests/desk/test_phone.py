@@ -92,6 +92,19 @@ def test_the_ringing_call_shows_and_the_case_registered_on_it_is_linked(city, se
     assert case.reference in log and "+381 64 1234567" in log
 
 
+def test_a_desk_that_connects_while_the_phone_rings_still_pops_the_caller(city, seat, settings):
+    """The stream reconnects every minute; a ring in that gap must not go unseen."""
+    from tests.desk.test_live import read_events
+
+    settings.LIVE_STREAM_SECONDS = 0.2
+    services.agent_login(agent=seat)
+    _ring()
+
+    [ring] = [e for e in read_events(city.operator, after=0) if "state" in e]
+    assert (ring["state"], ring["citizen"], ring["call"]) == ("ringing", CITIZEN_PHONE, "c1")
+    assert not [e for e in read_events(city.supervisor, after=0) if "state" in e]
+
+
 def test_a_transfer_to_a_department_keeps_the_caller_and_is_written_on_the_case(
     city, seat, login, register
 ):
