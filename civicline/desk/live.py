@@ -222,9 +222,9 @@ def _profile(request: HttpRequest) -> StaffProfile:
 
 @_let_go
 def _missed(profile: StaffProfile, user_id: int, after_id: int | None) -> list[dict]:
-    """The case changes since the page's last one, and the user's phone as it is now."""
+    """The case changes since the page's last one, and the ring at the user's seat."""
     changes = [] if after_id is None else selectors.live_changes_for(profile, after_id=after_id)
-    phone = telephony_selectors.phone_now(user_id)
+    phone = telephony_selectors.phone_ringing(user_id)
     for change in changes:
         change["feed"] = "case"
     for change in phone:

@@ -98,11 +98,15 @@ def phone_changes(*, after_id: int, also_ids: Iterable[int] = (), limit: int = 5
     return list(AgentStateChange.objects.filter(scope).order_by("id").values(*PHONE_FIELDS)[:limit])
 
 
-def phone_now(user_id: int) -> list[dict]:
-    """The user's phone as it stands (its latest change), for a desk whose stream has
-    just opened and may have missed the ring."""
+def phone_ringing(user_id: int) -> list[dict]:
+    """The ring at the user's seat, if their phone rings now: a desk whose stream has just
+    opened may have missed it. (Any other state the panel showed when it was drawn.)"""
     latest = AgentStateChange.objects.filter(agent__user_id=user_id).order_by("-id")
-    return list(latest.values(*PHONE_FIELDS)[:1])
+    return [
+        change
+        for change in latest.values(*PHONE_FIELDS)[:1]
+        if change["state"] == AgentState.RINGING
+    ]
 
 
 def seconds_between(start: datetime | None, end: datetime) -> int:

@@ -104,6 +104,10 @@ def test_a_desk_that_connects_while_the_phone_rings_still_pops_the_caller(city, 
     assert (ring["state"], ring["citizen"], ring["call"]) == ("ringing", CITIZEN_PHONE, "c1")
     assert not [e for e in read_events(city.supervisor, after=0) if "state" in e]
 
+    # On a call, a reconnecting desk is not redrawn under the operator's hands.
+    services.call_answer(call_id="c1", answering="201")
+    assert not [e for e in read_events(city.operator, after=0) if "state" in e]
+
 
 def test_a_transfer_to_a_department_keeps_the_caller_and_is_written_on_the_case(
     city, seat, login, register

@@ -30,14 +30,15 @@ def _free_port() -> int:
 def server(transactional_db, monkeypatch):
     """The app on a real port, sharing the test database with the test."""
     import uvicorn
-    from django.core.asgi import get_asgi_application
+
+    from civicline.asgi import application, pbx
 
     # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls
     # are still plain synchronous code.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     port = _free_port()
     config = uvicorn.Config(
-        get_asgi_application(),
+        application,
         host="127.0.0.1",
         port=port,
         lifespan="off",
@@ -55,6 +56,8 @@ def server(transactional_db, monkeypatch):
     yield f"http://127.0.0.1:{port}"
     app_server.should_exit = True
     thread.join(timeout=10)
+    # The PBX's door keeps its connection; the test database is dropped at the end.
+    pbx.close_connections()
 
 
 @pytest.fixture
