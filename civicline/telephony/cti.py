@@ -123,9 +123,11 @@ def cti_endpoint(view):
     @require_POST
     @wraps(view)
     def wrapped(request: HttpRequest, token: str, *args, **kwargs):
-        connection = CtiToken.objects.filter(
-            token_hash=token_digest(token[:200]), is_active=True
-        ).first()
+        connection = (
+            CtiToken.objects.filter(token_hash=token_digest(token[:200]), is_active=True)
+            .only("blocked_numbers")
+            .first()
+        )
         if connection is None:
             return _error(_("Unknown or revoked CTI token."), 401)
         try:

@@ -300,13 +300,18 @@ def estimated_wait_s(call: Call, at: datetime) -> int:
     return max(0, round(call.queue.average_hold_s) - waited)
 
 
-def _enter(call: Call, queue: Queue, at: datetime, *, place_since: datetime) -> None:
+def _enter(
+    call: Call, queue: Queue, at: datetime, *, place_since: datetime, ahead: int | None = None
+) -> None:
+    """The call joins `queue`'s line; `ahead`, the callers already in it, where known."""
     call.queue = queue
     call.state = CallState.WAITING
     call.entered_queue_at = at
     call.place_since = place_since
     call.callback_offered = False
-    call.original_position = _waiting(queue, besides=call) + 1
+    if ahead is None:
+        ahead = _waiting(queue, besides=call)
+    call.original_position = ahead + 1
     call.save()
     _log(at, call.call_id, queue.name, "NONE", "ENTERQUEUE", "", call.from_number)
 
@@ -381,7 +386,8 @@ def call_new(
                 "closedAction": queue.closed_action,
             },
         )
-    if queue.max_waiting and _waiting(queue, besides=call) >= queue.max_waiting:
+    ahead = _waiting(queue)
+    if queue.max_waiting and ahead >= queue.max_waiting:
         call.save()
         _log(now, call.call_id, queue.name, "NONE", "FULL", "", "", "")
         if queue.overflow_to_id:
@@ -389,14 +395,14 @@ def call_new(
         call.state, call.outcome, call.ended_at = CallState.ENDED, Outcome.FULL, now
         call.save()
         return call, Answer("hangup", {"reason": "full"})
-    _enter(call, queue, now, place_since=now)
-    rung = _distribute(now)
+    _enter(call, queue, now, place_since=now, ahead=ahead)
+    rung = _distribute(now, at_hand=call)
     return call, _in_line(call, now, rung=call.pk in rung)
 
 
 def _overflow_entry(call: Call, queue: Queue, at: datetime) -> tuple[Call, Answer]:
     _enter(call, queue, at, place_since=call.place_since or at)
-    rung = _distribute(at)
+    rung = _distribute(at, at_hand=call)
     return call, _in_line(call, at, rung=call.pk in rung)
 
 
@@ -781,20 +787,27 @@ def _free_members(queue: Queue, *, besides: set[int], wanted: int) -> list["Memb
     return found
 
 
-def _distribute(now: datetime) -> set[int]:
+def _distribute(now: datetime, *, at_hand: Call | None = None) -> set[int]:
     """Ring free agents for waiting callers, longest waiting first across all queues
     (queues sharing agents give them to whoever has waited longest). Returns the ids of
     the calls that ring now. Where the PBX runs the queues itself (Asterisk over AMI),
     civicline only follows them and rings nobody."""
     if settings.TELEPHONY_ROUTING == "pbx":
         return set()
-    calls = list(
+    # The line's order by id alone; whole rows only for callers not already at hand (on
+    # a line that keeps up, the caller who just came in, or nobody).
+    line = list(
         Call.objects.filter(state=CallState.WAITING)
-        .select_related("queue")
-        .order_by("place_since", "id")[:WAITING_LOOKED_AT]
+        .order_by("place_since", "id")
+        .values_list("id", flat=True)[:WAITING_LOOKED_AT]
     )
-    if not calls:
+    if not line:
         return set()
+    rows = {at_hand.pk: at_hand} if at_hand is not None else {}
+    missing = [pk for pk in line if pk not in rows]
+    if missing:
+        rows.update(Call.objects.select_related("queue").in_bulk(missing))
+    calls = [rows[pk] for pk in line]
     callers_per_queue: dict[int, int] = {}
     for call in calls:
         callers_per_queue[call.queue_id] = callers_per_queue.get(call.queue_id, 0) + 1

@@ -4,6 +4,7 @@ form; civicline answers in the same conventions and refuses bad input with a 4xx
 import json
 
 import pytest
+from django.db import connection
 
 from civicline.telephony import services
 from civicline.telephony.models import Agent, AgentState, Call, CallState, Outcome, QueueLogEntry
@@ -174,3 +175,16 @@ def test_a_wrong_or_revoked_token_is_401(client, cti):
 
 def test_only_post(client, cti):
     assert client.get(cti.url).status_code == 405
+
+
+def test_each_event_stays_within_its_statement_budget(cti, django_assert_max_num_queries):
+    """The switchboard takes events one at a time, so every statement an event adds
+    lowers the line's rate (bench/acd.py): a new call, its answer and its hangup."""
+    services.agent_login(agent=cti.agents[0])
+    lock = 1 if connection.vendor == "postgresql" else 0  # the switchboard's lock statement
+    with django_assert_max_num_queries(15 + lock):
+        cti.post(_new())
+    with django_assert_max_num_queries(11 + lock):
+        cti.post({"event": "answer", "callId": "c1", "answeringNumber": cti.agents[0].extension})
+    with django_assert_max_num_queries(10 + lock):
+        assert cti.post({"event": "hangup", "callId": "c1"}).json() == {}
