@@ -18,6 +18,8 @@ def _django_setup() -> None:
 def _serve(host: str, port: int, workers: int = 1) -> None:
     import uvicorn
 
+    from civicline import accesslog
+
     uvicorn.run(
         "civicline.asgi:application",
         host=host,
@@ -25,6 +27,7 @@ def _serve(host: str, port: int, workers: int = 1) -> None:
         workers=workers,
         lifespan="off",
         log_level="info",
+        log_config=accesslog.log_config(),
         # Live-update streams are long requests; don't wait on them when stopping.
         timeout_graceful_shutdown=2,
     )

@@ -152,9 +152,12 @@ if TELEPHONY_ROUTING not in ("civicline", "pbx"):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"hide_secrets": {"()": "civicline.accesslog.HideSecrets"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": config.env_str("CIVICLINE_LOG_LEVEL", "INFO")},
     "loggers": {
+        # "Unauthorized: /api/v1/cti/<token>" and the like name the address.
+        "django.request": {"filters": ["hide_secrets"]},
         "django.db.backends": {"level": "WARNING"},
         # The PDF work orders subset their font: fontTools narrates every glyph at INFO.
         "fontTools": {"level": "WARNING"},

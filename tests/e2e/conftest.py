@@ -31,6 +31,7 @@ def server(transactional_db, monkeypatch):
     """The app on a real port, sharing the test database with the test."""
     import uvicorn
 
+    from civicline.accesslog import log_config
     from civicline.asgi import application, pbx
 
     # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls
@@ -42,7 +43,7 @@ def server(transactional_db, monkeypatch):
         host="127.0.0.1",
         port=port,
         lifespan="off",
-        log_level="warning",
+        log_config=log_config(),  # as `civicline serve` logs, access log included
         timeout_graceful_shutdown=1,
     )
     app_server = uvicorn.Server(config)
