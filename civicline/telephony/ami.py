@@ -147,16 +147,15 @@ async def _pause(stop: asyncio.Event, seconds: float) -> None:
 
 
 @dataclass
-class _Channels:
-    """What a transfer needs and the Call rows lack: the channel names of a call."""
+class _Leaving:
+    """A caller leaving a queue is told in two events, in either order: QueueCallerLeave
+    (the position) and the QUEUESTATUS variable (why)."""
 
-    caller: dict[str, str] = field(default_factory=dict)  # call_id → caller's channel
-    agent: dict[str, str] = field(default_factory=dict)  # call_id → member's channel
     left_at: dict[str, int] = field(default_factory=dict)  # call_id → position it left at
     status: dict[str, str] = field(default_factory=dict)  # call_id → QUEUESTATUS seen
 
     def forget(self, call_id: str) -> None:
-        for known in (self.caller, self.agent, self.left_at, self.status):
+        for known in (self.left_at, self.status):
             known.pop(call_id, None)
 
 
@@ -179,7 +178,7 @@ class AmiConnector:
         self.backoff_s = backoff_s
         self.backoff_max_s = backoff_max_s
         self.keepalive_s = keepalive_s
-        self.channels = _Channels()
+        self.leaving = _Leaving()
         self.version = ""
         self._ids = itertools.count(1)
         self._pending: dict[str, asyncio.Future] = {}
@@ -359,11 +358,10 @@ class AmiConnector:
         return await sync_to_async(call, thread_sensitive=True)()
 
     async def _caller_join(self, event: dict) -> None:
-        call_id = _text(event, "Uniqueid")
-        self.channels.caller[call_id] = _text(event, "Channel")
         await self._db(
             mirror.call_joined,
-            call_id=call_id,
+            call_id=_text(event, "Uniqueid"),
+            channel=_text(event, "Channel"),
             queue_name=_text(event, "Queue"),
             caller=_text(event, "CallerIDNum"),
             exten=_text(event, "Exten"),
@@ -374,8 +372,8 @@ class AmiConnector:
     async def _caller_leave(self, event: dict) -> None:
         # Left for a reason AMI does not say here: the QUEUESTATUS that follows tells.
         call_id = _text(event, "Uniqueid")
-        self.channels.left_at[call_id] = _int(event, "Position")
-        status = self.channels.status.pop(call_id, None)
+        self.leaving.left_at[call_id] = _int(event, "Position")
+        status = self.leaving.status.pop(call_id, None)
         if status:
             await self._exit(call_id, status, event)
 
@@ -384,17 +382,17 @@ class AmiConnector:
             return
         call_id = _text(event, "Uniqueid")
         status = (event.get("Value") or "").upper()
-        if call_id in self.channels.left_at:
+        if call_id in self.leaving.left_at:
             await self._exit(call_id, status, event)
         else:
-            self.channels.status[call_id] = status
+            self.leaving.status[call_id] = status
 
     async def _exit(self, call_id: str, status: str, event: dict) -> None:
         await self._db(
             mirror.call_exited,
             call_id=call_id,
             status=status,
-            position=self.channels.left_at.get(call_id, 0),
+            position=self.leaving.left_at.get(call_id, 0),
             at=_at(event),
         )
 
@@ -431,12 +429,11 @@ class AmiConnector:
         )
 
     async def _agent_connect(self, event: dict) -> None:
-        call_id = _text(event, "Uniqueid")
-        self.channels.caller.setdefault(call_id, _text(event, "Channel"))
-        self.channels.agent[call_id] = _text(event, "DestChannel")
         await self._db(
             mirror.agent_connected,
-            call_id=call_id,
+            call_id=_text(event, "Uniqueid"),
+            caller_channel=_text(event, "Channel"),
+            agent_channel=_text(event, "DestChannel"),
             queue_name=_text(event, "Queue"),
             caller=_text(event, "CallerIDNum"),
             interface=_text(event, "Interface"),
@@ -547,16 +544,16 @@ class AmiConnector:
         )
 
     async def _hangup(self, event: dict) -> None:
+        # Only a queue caller's channel has a call of its uniqueid; a member's leg or an
+        # outside one is passed over there.
         call_id = _text(event, "Uniqueid")
-        if call_id not in self.channels.caller:
-            return  # not a queue caller's channel (a member's, an outside leg)
         await self._db(
             mirror.call_hung_up,
             call_id=call_id,
             cause=_text(event, "Cause-txt") or _text(event, "Cause"),
             at=_at(event),
         )
-        self.channels.forget(call_id)
+        self.leaving.forget(call_id)
 
     # Commands --------------------------------------------------------------------------
 
@@ -584,8 +581,11 @@ class AmiConnector:
                     return
             await _pause(stop, self.poll_s)
 
-    def action_for(self, command: Command) -> tuple[str, dict[str, str]] | None:
-        """The AMI action a command becomes, or None when it cannot be sent (logged)."""
+    def action_for(
+        self, command: Command, channels: tuple[str, str] = ("", "")
+    ) -> tuple[str, dict[str, str]] | None:
+        """The AMI action a command becomes, or None when it cannot be sent (logged).
+        `channels`: the call's caller and agent channel names, for a transfer."""
         payload = command.payload if isinstance(command.payload, dict) else {}
         if command.action == Command.Action.ORIGINATE:
             extension, number = str(payload.get("from", "")), str(payload.get("to", ""))
@@ -618,11 +618,11 @@ class AmiConnector:
             number = str(payload.get("to", ""))
             if payload.get("kind") == "attended":
                 # Atxfer is asked of the transferer: the agent's leg, which then dials.
-                channel = self.channels.agent.get(command.call_id, "")
+                channel = channels[1]
                 action = "Atxfer"
                 fields = {"Channel": channel, "Exten": number, "Context": self.settings.context}
             else:
-                channel = self.channels.caller.get(command.call_id, "")
+                channel = channels[0]
                 action = "Redirect"
                 fields = {
                     "Channel": channel,
@@ -638,7 +638,10 @@ class AmiConnector:
     async def execute(self, command: Command) -> dict[str, str] | None:
         """Send one command; Asterisk's answer is logged (the Command row has no field
         for it)."""
-        action = self.action_for(command)
+        channels = ("", "")
+        if command.action == Command.Action.TRANSFER:
+            channels = await self._db(mirror.channels_of, call_id=command.call_id)
+        action = self.action_for(command, channels)
         if action is None:
             log.error(
                 "AMI: command %s (%s %s) cannot be sent",

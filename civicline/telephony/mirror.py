@@ -158,7 +158,14 @@ def _call_or_new(call_id: str, *, caller: str, queue_name: str, at: datetime) ->
 
 @transaction.atomic
 def call_joined(
-    *, call_id: str, queue_name: str, caller: str, exten: str, position: int, at: datetime
+    *,
+    call_id: str,
+    queue_name: str,
+    caller: str,
+    exten: str,
+    position: int,
+    at: datetime,
+    channel: str = "",
 ) -> Call:
     """QueueCallerJoin: the caller waits in a queue (ENTERQUEUE). A call moving on to a
     second queue keeps its row and its place since it first joined."""
@@ -178,6 +185,7 @@ def call_joined(
     call.state = CallState.WAITING
     call.entered_queue_at = at
     call.original_position = max(0, position)
+    call.caller_channel = channel[:80] or call.caller_channel
     call.save()
     _log(at, call.call_id, queue_name, "NONE", "ENTERQUEUE", "", caller)
     return call
@@ -320,6 +328,8 @@ def agent_connected(
     hold_s: int,
     ring_s: int,
     at: datetime,
+    caller_channel: str = "",
+    agent_channel: str = "",
 ) -> Call:
     """AgentConnect: the member answered and is bridged to the caller (CONNECT with the
     hold time, the member channel's uniqueid and the ring time)."""
@@ -343,7 +353,14 @@ def agent_connected(
     call.agent = agent
     call.state = CallState.CONNECTED
     call.answered_at = at
-    call.save(update_fields=["agent", "state", "answered_at", "entered_queue_at"])
+    call.caller_channel = call.caller_channel or caller_channel[:80]
+    call.agent_channel = agent_channel[:80]
+    call.save(
+        update_fields=[
+            "agent", "state", "answered_at", "entered_queue_at", "caller_channel",
+            "agent_channel",
+        ]
+    )  # fmt: skip
     if agent is not None:
         _set_state(agent, AgentState.ON_CALL, at, call=call)
     return call
@@ -553,3 +570,9 @@ def commands_claim(*, at: datetime, limit: int = 50) -> list[Command]:
             command.taken_at = at
             claimed.append(command)
     return claimed
+
+
+def channels_of(call_id: str) -> tuple[str, str]:
+    """The caller's and the agent's channel names of a call, for a transfer."""
+    found = Call.objects.filter(call_id=call_id).values_list("caller_channel", "agent_channel")
+    return found.first() or ("", "")

@@ -238,6 +238,10 @@ class Call(models.Model):
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
     hangup_cause = models.CharField(max_length=40, blank=True)
+    # Asterisk's channel names (over AMI), kept with the call so a restarted connector
+    # can still transfer it: the caller's leg is redirected, the agent's leg dials.
+    caller_channel = models.CharField(max_length=80, blank=True)
+    agent_channel = models.CharField(max_length=80, blank=True)
     cases = models.ManyToManyField(Case, blank=True, related_name="calls")
 
     class Meta:
