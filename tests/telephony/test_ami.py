@@ -129,12 +129,12 @@ def connector(server: AmiServer, **settings) -> AmiConnector:
     )
 
 
-def replay(script, *, expect_actions=0, before=None, using=None):
+def replay(script, *, expect_actions=0, before=None):
     """Serve `script` to a connector for one session; the server and connector back."""
 
     async def main():
         async with AmiServer(script=script, expect_actions=expect_actions) as server:
-            ami = using or connector(server)
+            ami = connector(server)
             ami.settings = AmiSettings(port=server.port, secret="s3cret")
             await ami.session()
             return server, ami
@@ -252,6 +252,17 @@ def test_it_mirrors_a_pause_with_its_reason(novisad):
     sonja.refresh_from_db()
     assert (sonja.state, sonja.pause_reason) == (AgentState.AVAILABLE, "")
     assert QueueLogEntry.objects.last().event == "UNPAUSE"
+
+
+def test_a_connector_restarted_during_a_call_still_ends_it(novisad):
+    replay([JOIN, CALLED, LEAVE, CONNECT])
+
+    replay([HANGUP])  # a connector started afresh, that never saw the caller join
+
+    call = Call.objects.get(call_id=CALL)
+    assert (call.state, call.outcome, call.hangup_cause) == (
+        CallState.ENDED, Outcome.ANSWERED, "Normal Clearing",
+    )  # fmt: skip
 
 
 def test_it_sends_civicline_commands_as_ami_actions(novisad, line_clock):
