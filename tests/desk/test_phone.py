@@ -59,6 +59,14 @@ def test_log_in_pause_with_a_reason_and_come_back(city, seat, login):
     assert seat.state == AgentState.AVAILABLE
 
 
+def test_time_in_state_counts_only_while_logged_in(city, seat, login):
+    olga = login(city.operator)
+    assert "data-since-seconds" not in olga.get("/desk/phone/").content.decode()
+
+    olga.post("/desk/phone/login/", **HX)
+    assert "data-since-seconds" in olga.get("/desk/phone/").content.decode()
+
+
 def test_a_pause_needs_a_reason(city, seat, login):
     olga = login(city.operator)
     olga.post("/desk/phone/login/", **HX)
