@@ -18,7 +18,7 @@ import json
 import re
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from functools import wraps
+from functools import lru_cache, wraps
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -29,7 +29,7 @@ from django.views.decorators.http import require_POST
 
 from civicline import clock
 from civicline.directory.services import token_digest
-from civicline.telephony import services
+from civicline.telephony import rows, services
 from civicline.telephony.models import Agent, AgentState, CtiToken, PauseReason
 
 EVENTS = ("newCall", "answer", "hangup")
@@ -123,11 +123,10 @@ def cti_endpoint(view):
     @require_POST
     @wraps(view)
     def wrapped(request: HttpRequest, token: str, *args, **kwargs):
-        connection = (
-            CtiToken.objects.filter(token_hash=token_digest(token[:200]), is_active=True)
-            .only("blocked_numbers")
-            .first()
+        found = rows.select(
+            CtiToken, "token_hash = %s AND is_active = %s", [token_digest(token[:200]), True]
         )
+        connection = found[0] if found else None
         if connection is None:
             return _error(_("Unknown or revoked CTI token."), 401)
         try:
@@ -147,10 +146,14 @@ def cti_endpoint(view):
 
 
 def _blocked(connection: CtiToken) -> frozenset[str]:
+    return _numbers(connection.blocked_numbers)
+
+
+@lru_cache(maxsize=16)
+def _numbers(text: str) -> frozenset[str]:
+    # Kept by the list's text: every call would otherwise read each blocked number anew.
     return frozenset(
-        services.citizen_number(line)
-        for line in connection.blocked_numbers.splitlines()
-        if line.strip()
+        services.citizen_number(line) for line in text.splitlines() if line.strip()
     ) - {""}
 
 

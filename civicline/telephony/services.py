@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from civicline import clock
@@ -26,7 +26,7 @@ from civicline.cases.services import case_add_note
 from civicline.deadlines.calendars import calendar_from
 from civicline.directory.phones import PhoneError, phone_to_e164
 from civicline.directory.services import token_digest
-from civicline.telephony import strategies
+from civicline.telephony import rows, strategies
 from civicline.telephony.models import (
     Agent,
     AgentState,
@@ -78,7 +78,7 @@ def _switchboard() -> None:
 
 def _log(at: datetime, call_id: str, queue: str, agent: str, event: str, *data) -> None:
     values = {f"data{i}": str(value) for i, value in enumerate(data, start=1)}
-    QueueLogEntry.objects.create(
+    entry = QueueLogEntry(
         time=at,
         call_id=call_id or "NONE",
         queue=queue or "NONE",
@@ -86,6 +86,7 @@ def _log(at: datetime, call_id: str, queue: str, agent: str, event: str, *data) 
         event=event,
         **values,
     )
+    rows.add(entry)
 
 
 # A CTI request collects the commands its own event makes and hands them back in its
@@ -105,13 +106,14 @@ def commands_answered() -> Iterator[list[dict]]:
 
 def _command(action: str, at: datetime, call_id: str = "", **payload) -> None:
     collected = _collected.get()
-    Command.objects.create(
+    command = Command(
         action=action,
         call_id=call_id,
         payload=payload,
         created_at=at,
         taken_at=at if collected is not None else None,
     )
+    rows.add(command)
     if collected is not None:
         collected.append({"action": action, "callId": call_id, **payload})
 
@@ -119,16 +121,13 @@ def _command(action: str, at: datetime, call_id: str = "", **payload) -> None:
 def _set_state(
     agent: Agent, state: str, at: datetime, *, reason: str = "", call: Call | None = None
 ) -> None:
-    agent.state, agent.state_since = state, at
-    fields = ["state", "state_since"]
+    changes = {"state": state, "state_since": at}
     if state != AgentState.WRAPUP:
-        agent.wrapup_until = None
-        fields.append("wrapup_until")
+        changes["wrapup_until"] = None
     if state in (AgentState.AVAILABLE, AgentState.LOGGED_OUT):
-        agent.pause_reason = ""
-        fields.append("pause_reason")
-    agent.save(update_fields=fields)
-    AgentStateChange.objects.create(agent=agent, state=state, reason=reason, at=at, call=call)
+        changes["pause_reason"] = ""
+    rows.update(agent, **changes)
+    rows.add(AgentStateChange(agent=agent, state=state, reason=reason, at=at, call=call))
 
 
 def _logged_in_queues(agent: Agent) -> list[str]:
@@ -265,9 +264,11 @@ def citizen_number(raw: str) -> str:
 
 def _queue_for(name: str, to_number: str) -> Queue | None:
     if name:
-        return Queue.objects.filter(name=name).first()
-    number = citizen_number(to_number)
-    return Queue.objects.filter(number=number).first() if number else None
+        found = rows.select(Queue, "name = %s", [name])
+    else:
+        number = citizen_number(to_number)
+        found = rows.select(Queue, "number = %s ORDER BY id LIMIT 1", [number]) if number else []
+    return found[0] if found else None
 
 
 def is_open(queue: Queue, at: datetime) -> bool:
@@ -278,10 +279,14 @@ def is_open(queue: Queue, at: datetime) -> bool:
 
 
 def _waiting(queue: Queue, *, besides: Call | None = None) -> int:
-    calls = Call.objects.filter(
-        queue=queue, state__in=[CallState.WAITING, CallState.RINGING], answered_at=None
+    sql = (
+        f"SELECT COUNT(*) FROM {rows.table(Call)} WHERE queue_id = %s AND state IN (%s, %s)"
+        " AND answered_at IS NULL"
     )
-    return (calls.exclude(pk=besides.pk) if besides and besides.pk else calls).count()
+    params = [queue.pk, CallState.WAITING, CallState.RINGING]
+    if besides and besides.pk:
+        sql, params = f"{sql} AND id <> %s", [*params, besides.pk]
+    return rows.query(sql, params)[0][0]
 
 
 def position(call: Call) -> int:
@@ -312,7 +317,10 @@ def _enter(
     if ahead is None:
         ahead = _waiting(queue, besides=call)
     call.original_position = ahead + 1
-    call.save()
+    if call.pk is None:
+        rows.add(call)
+    else:
+        call.save()
     _log(at, call.call_id, queue.name, "NONE", "ENTERQUEUE", "", call.from_number)
 
 
@@ -343,7 +351,7 @@ def call_new(
     queue's closed action answers."""
     _switchboard()
     now = clock.now()
-    if Call.objects.filter(call_id=call_id).exists():
+    if rows.query(f"SELECT 1 FROM {rows.table(Call)} WHERE call_id = %s", [call_id]):
         raise CallError(_("Call %(id)s is known already.") % {"id": call_id}, code="repeated")
     citizen = citizen_number(from_number if direction == Direction.IN else to_number)
     call = Call(
@@ -420,11 +428,10 @@ def _in_line(call: Call, at: datetime, *, rung: bool) -> Answer:
 
 
 def _call(call_id: str, *, lock: bool = True) -> Call:
-    calls = Call.objects.select_related("queue", "agent")
-    try:
-        return (calls.select_for_update(of=("self",)) if lock else calls).get(call_id=call_id)
-    except Call.DoesNotExist:
-        raise CallError(_("No call %(id)s.") % {"id": call_id}, code="unknown") from None
+    found = rows.select(Call, "call_id = %s", [call_id], related=("queue", "agent"), lock=lock)
+    if not found:
+        raise CallError(_("No call %(id)s.") % {"id": call_id}, code="unknown")
+    return found[0]
 
 
 def _ended(call: Call) -> None:
@@ -471,7 +478,7 @@ def call_answer(*, call_id: str, answering: str = "", user: str = "") -> Call:
     _ended(call)
     if call.answered_at:
         raise CallError(_("Call %(id)s was answered already.") % {"id": call_id}, code="repeated")
-    rings = list(call.rings.select_related("agent"))
+    rings = rows.select(Ring, "call_id = %s", [call.pk], related=("agent",))
     # The phone that rang is the usual answer; anyone else is looked up.
     agent = next((r.agent for r in rings if answering and r.agent.extension == answering), None)
     agent = agent or _agent_named(answering) or _agent_named(user) or call.agent
@@ -494,16 +501,12 @@ def call_answer(*, call_id: str, answering: str = "", user: str = "") -> Call:
             ring_s,
         )
         queue = call.queue
-        queue.average_hold_s = (queue.average_hold_s * 3 + hold) / 4
-        queue.save(update_fields=["average_hold_s"])
+        rows.update(queue, average_hold_s=(queue.average_hold_s * 3 + hold) / 4)
         if any(r.agent_id != agent.pk for r in rings):
             _cancel_rings(call.rings.exclude(agent=agent), now, event="RINGCANCELED")
         if ring:
-            Ring.objects.filter(pk=ring.pk).delete()
-    call.agent = agent
-    call.state = CallState.CONNECTED
-    call.answered_at = now
-    call.save(update_fields=["agent", "state", "answered_at"])
+            rows.query(f"DELETE FROM {rows.table(Ring)} WHERE id = %s", [ring.pk])
+    rows.update(call, agent=agent, state=CallState.CONNECTED, answered_at=now)
     if agent is not None:
         _set_state(agent, AgentState.ON_CALL, now, call=call)
     return call
@@ -545,8 +548,13 @@ def call_hangup(*, call_id: str, cause: str = "", by: str = "") -> Call:
             )  # fmt: skip
         if call.agent:
             _after_call(call, now)
-    call.state, call.ended_at = CallState.ENDED, now
-    call.save(update_fields=["state", "ended_at", "outcome", "hangup_cause"])
+    rows.update(
+        call,
+        state=CallState.ENDED,
+        ended_at=now,
+        outcome=call.outcome,
+        hangup_cause=call.hangup_cause,
+    )
     _distribute(now)
     return call
 
@@ -555,8 +563,10 @@ def _after_call(call: Call, at: datetime) -> None:
     """The agent finished a call: counted for the strategies, then wrap-up."""
     agent = call.agent
     if call.queue_id:
-        QueueMember.objects.filter(queue_id=call.queue_id, agent=agent).update(
-            calls_taken=F("calls_taken") + 1, last_call_at=at
+        rows.query(
+            f"UPDATE {rows.table(QueueMember)} SET calls_taken = calls_taken + 1,"
+            " last_call_at = %s WHERE queue_id = %s AND agent_id = %s",
+            [rows.moment(at), call.queue_id, agent.pk],
         )
     wrapup = call.queue.wrapup_s if call.queue_id else 0
     if wrapup:
@@ -796,18 +806,20 @@ def _distribute(now: datetime, *, at_hand: Call | None = None) -> set[int]:
         return set()
     # The line's order by id alone; whole rows only for callers not already at hand (on
     # a line that keeps up, the caller who just came in, or nobody).
-    line = list(
-        Call.objects.filter(state=CallState.WAITING)
-        .order_by("place_since", "id")
-        .values_list("id", flat=True)[:WAITING_LOOKED_AT]
-    )
+    line = [
+        pk
+        for (pk,) in rows.query(
+            f"SELECT id FROM {rows.table(Call)} WHERE state = %s ORDER BY place_since, id LIMIT %s",
+            [CallState.WAITING, WAITING_LOOKED_AT],
+        )
+    ]
     if not line:
         return set()
-    rows = {at_hand.pk: at_hand} if at_hand is not None else {}
-    missing = [pk for pk in line if pk not in rows]
+    known = {at_hand.pk: at_hand} if at_hand is not None else {}
+    missing = [pk for pk in line if pk not in known]
     if missing:
-        rows.update(Call.objects.select_related("queue").in_bulk(missing))
-    calls = [rows[pk] for pk in line]
+        known.update(Call.objects.select_related("queue").in_bulk(missing))
+    calls = [known[pk] for pk in line]
     callers_per_queue: dict[int, int] = {}
     for call in calls:
         callers_per_queue[call.queue_id] = callers_per_queue.get(call.queue_id, 0) + 1
@@ -867,10 +879,9 @@ class Member:
 
 def _ring(call: Call, member: Member, at: datetime) -> None:
     agent = Agent(pk=member.agent_id, extension=member.extension, state=AgentState.AVAILABLE)
-    Ring.objects.create(call=call, agent=agent, started_at=at)
+    rows.add(Ring(call=call, agent=agent, started_at=at))
     _set_state(agent, AgentState.RINGING, at, call=call)
-    call.state, call.ring_started_at = CallState.RINGING, at
-    call.save(update_fields=["state", "ring_started_at"])
+    rows.update(call, state=CallState.RINGING, ring_started_at=at)
     payload = {"to": agent.extension, "queue": call.queue.name, "from": call.from_number}
     if call.callback_for_id:
         payload["callback"] = call.citizen_e164
