@@ -28,6 +28,12 @@ def query(sql: str, params: list | tuple = ()) -> list[tuple]:
         return cursor.fetchall()
 
 
+def execute(sql: str, params: list | tuple = ()) -> None:
+    """A statement that returns no rows (UPDATE, DELETE)."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
 def add(instance: Model) -> Model:
     """Write a new instance as `save()` does, and give it its id."""
     sql, fields = _insert_statement(type(instance), connection.vendor)

@@ -505,7 +505,7 @@ def call_answer(*, call_id: str, answering: str = "", user: str = "") -> Call:
         if any(r.agent_id != agent.pk for r in rings):
             _cancel_rings(call.rings.exclude(agent=agent), now, event="RINGCANCELED")
         if ring:
-            rows.query(f"DELETE FROM {rows.table(Ring)} WHERE id = %s", [ring.pk])
+            rows.execute(f"DELETE FROM {rows.table(Ring)} WHERE id = %s", [ring.pk])
     rows.update(call, agent=agent, state=CallState.CONNECTED, answered_at=now)
     if agent is not None:
         _set_state(agent, AgentState.ON_CALL, now, call=call)
@@ -563,7 +563,7 @@ def _after_call(call: Call, at: datetime) -> None:
     """The agent finished a call: counted for the strategies, then wrap-up."""
     agent = call.agent
     if call.queue_id:
-        rows.query(
+        rows.execute(
             f"UPDATE {rows.table(QueueMember)} SET calls_taken = calls_taken + 1,"
             " last_call_at = %s WHERE queue_id = %s AND agent_id = %s",
             [rows.moment(at), call.queue_id, agent.pk],

@@ -73,7 +73,7 @@ def test_update_writes_only_the_fields_named(call):
 
 def test_hand_written_statements_take_datetimes_as_the_orm_stores_them(call):
     member = QueueMember.objects.get(agent=call.agent)
-    rows.query(
+    rows.execute(
         f"UPDATE {rows.table(QueueMember)} SET last_call_at = %s WHERE id = %s",
         [rows.moment(AT), member.pk],
     )
