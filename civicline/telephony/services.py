@@ -774,26 +774,27 @@ def next_due() -> datetime | None:
     return min(moments) if moments else None
 
 
-MEMBER_FIELDS = (
-    "id", "queue_id", "agent_id", "agent__extension", "penalty", "position", "calls_taken",
-    "last_call_at",
-)  # fmt: skip
-
-
 def _free_members(queue: Queue, *, besides: set[int], wanted: int) -> list["Member"]:
     """The queue's free members as light rows, not models. Where the strategy picks one
     agent per call, the database orders them the strategy's way and hands over as many
     as there are callers: a big line has hundreds of free agents at quiet times."""
-    members = QueueMember.objects.filter(
-        queue=queue, logged_in=True, agent__state=AgentState.AVAILABLE
-    ).exclude(agent_id__in=besides)
+    where = (
+        f"queue_id = %s AND logged_in = %s AND agent_id IN"
+        f" (SELECT id FROM {rows.table(Agent)} WHERE state = %s)"
+    )
+    params = [queue.pk, True, AgentState.AVAILABLE]
+    if besides:
+        where += f" AND agent_id NOT IN ({', '.join(['%s'] * len(besides))})"
+        params += list(besides)
     order = strategies.SQL_ORDER.get(queue.strategy)
     if order is not None:
-        members = members.order_by(*order)[:wanted]
+        where, params = f"{where} ORDER BY {order} LIMIT %s", [*params, wanted]
     ranks = _ranks({queue.pk}) if queue.strategy == Strategy.RRMEMORY else {}
-    found = [Member(*row) for row in members.values_list(*MEMBER_FIELDS)]
-    for member in found:
-        member.rank = (ranks.get(member.id, 0), member.position, member.id)
+    found = []
+    for m in rows.select(QueueMember, where, params, related=("agent",)):
+        rank = (ranks.get(m.id, 0), m.position, m.id)
+        found.append(Member(m.id, m.queue_id, m.agent_id, m.agent.extension, m.penalty,
+                            m.position, m.calls_taken, m.last_call_at, rank))  # fmt: skip
     return found
 
 

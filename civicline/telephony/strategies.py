@@ -9,18 +9,17 @@ linear goes by and every strategy breaks ties with.
 import random
 from collections.abc import Sequence
 
-from django.db.models import F
-
 from civicline.telephony.models import Queue, Strategy
 
-# The same choice made by the database, for the strategies that ring one agent: the first
-# rows in this order are the ones `choose` would pick (ringall and round robin with
-# memory need every free member).
+# The same choice made by the database (an ORDER BY of queue members), for the strategies
+# that ring one agent: the first rows in this order are the ones `choose` would pick
+# (ringall and round robin with memory need every free member). Never-called agents first
+# as `choose` has them: false sorts before true on SQLite and PostgreSQL alike.
 SQL_ORDER = {
-    Strategy.LEASTRECENT: ("penalty", F("last_call_at").asc(nulls_first=True), "position", "id"),
-    Strategy.FEWESTCALLS: ("penalty", "calls_taken", "position", "id"),
-    Strategy.LINEAR: ("penalty", "position", "id"),
-    Strategy.RANDOM: ("penalty", "?"),
+    Strategy.LEASTRECENT: "penalty, last_call_at IS NOT NULL, last_call_at, position, id",
+    Strategy.FEWESTCALLS: "penalty, calls_taken, position, id",
+    Strategy.LINEAR: "penalty, position, id",
+    Strategy.RANDOM: "penalty, RANDOM()",
 }
 
 
