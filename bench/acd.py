@@ -18,6 +18,7 @@ import shutil
 import threading
 import time
 from datetime import UTC, datetime
+from datetime import time as wall_time
 
 import intake  # the data folder, fresh database and server of the intake benchmark
 
@@ -50,12 +51,19 @@ def parse_args() -> argparse.Namespace:
 def set_up_line(agents: int) -> tuple[list[str], str]:
     from django.contrib.auth import get_user_model
 
+    from civicline.deadlines.models import BusinessCalendar, OpeningHours
     from civicline.telephony.models import Agent, Queue, QueueMember
     from civicline.telephony.services import cti_token_create
 
+    # Opening hours as a city's line has them, so every call reads them; open around the
+    # clock (and no public holidays) so the run never meets a closed line.
+    hours = BusinessCalendar.objects.create(name="bench: 00:00-24:00")
+    midnight = wall_time(0)
+    for day in range(7):
+        OpeningHours.objects.create(calendar=hours, weekday=day, opens=midnight, closes=midnight)
     queue = Queue.objects.create(
         name="novisad", label="Нови Сад", number="+381800100200", strategy="leastrecent",
-        wrapup_s=0, ring_timeout_s=15,
+        wrapup_s=0, ring_timeout_s=15, calendar=hours,
     )  # fmt: skip
     extensions = []
     for seat in range(agents):

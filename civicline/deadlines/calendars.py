@@ -6,8 +6,14 @@ from zoneinfo import ZoneInfo
 import holidays
 from django.conf import settings
 
+from civicline import rows
 from civicline.deadlines.calendar import Calendar
-from civicline.deadlines.models import BusinessCalendar, OrganisationCalendar
+from civicline.deadlines.models import (
+    BusinessCalendar,
+    ClosedDay,
+    OpeningHours,
+    OrganisationCalendar,
+)
 from civicline.directory.models import Organisation
 
 
@@ -22,9 +28,11 @@ def calendar_from(model: BusinessCalendar | None) -> Calendar:
     if model is None or model.always_open:
         return Calendar(tz=tz, always_open=True)
     hours: dict[int, list] = {}
-    for row in model.hours.all():
-        hours.setdefault(row.weekday, []).append((row.opens, row.closes))
-    closed = set(model.closed_days.values_list("date", flat=True))
+    spans = f"SELECT weekday, opens, closes FROM {rows.table(OpeningHours)} WHERE calendar_id = %s"
+    for weekday, opens, closes in rows.query(spans, [model.pk]):
+        hours.setdefault(weekday, []).append((opens, closes))
+    days = f"SELECT date FROM {rows.table(ClosedDay)} WHERE calendar_id = %s"
+    closed = {day for (day,) in rows.query(days, [model.pk])}
     public = _public_holidays(model.country) if model.country else {}
     return Calendar(
         tz=tz,

@@ -27,9 +27,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from civicline import clock
+from civicline import clock, rows
 from civicline.directory.services import token_digest
-from civicline.telephony import rows, services
+from civicline.telephony import services
 from civicline.telephony.models import Agent, AgentState, CtiToken, PauseReason
 
 EVENTS = ("newCall", "answer", "hangup")

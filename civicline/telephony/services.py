@@ -21,12 +21,12 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from civicline import clock
+from civicline import clock, rows
 from civicline.cases.services import case_add_note
 from civicline.deadlines.calendars import calendar_from
 from civicline.directory.phones import PhoneError, phone_to_e164
 from civicline.directory.services import token_digest
-from civicline.telephony import rows, strategies
+from civicline.telephony import strategies
 from civicline.telephony.models import (
     Agent,
     AgentState,
@@ -264,10 +264,11 @@ def citizen_number(raw: str) -> str:
 
 def _queue_for(name: str, to_number: str) -> Queue | None:
     if name:
-        found = rows.select(Queue, "name = %s", [name])
+        found = rows.select(Queue, "name = %s", [name], related=("calendar",))
     else:
         number = citizen_number(to_number)
-        found = rows.select(Queue, "number = %s ORDER BY id LIMIT 1", [number]) if number else []
+        by_number = "number = %s ORDER BY id LIMIT 1"
+        found = rows.select(Queue, by_number, [number], related=("calendar",)) if number else []
     return found[0] if found else None
 
 

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from civicline.telephony import rows
+from civicline import rows
 from civicline.telephony.models import Agent, Call, CallState, Command, Queue, QueueMember
 
 AT = datetime(2026, 11, 23, 9, 30, 15, 250000, tzinfo=UTC)

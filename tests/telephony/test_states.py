@@ -1,12 +1,12 @@
 """Every state an agent and a call go through, the queue's timers, its opening hours and
 what it does when closed, full or slow."""
 
-from datetime import time
+from datetime import date, time
 
 import pytest
 from django.core.exceptions import ValidationError
 
-from civicline.deadlines.models import BusinessCalendar, OpeningHours
+from civicline.deadlines.models import BusinessCalendar, ClosedDay, OpeningHours
 from civicline.telephony import services
 from civicline.telephony.models import (
     Agent,
@@ -152,6 +152,19 @@ def test_within_opening_hours_the_call_is_queued(line, line_clock):
     services.agent_login(agent=ana)
     call, reply = _call("c1")
     assert reply.action == "queue" and _events("c1") == ["ENTERQUEUE"]
+
+
+def test_a_day_the_engineer_closed_in_the_admin_is_closed_on_the_line(line, line_clock):
+    calendar = _office_hours()
+    queue, [ana] = line(agents=1, calendar=calendar)  # Monday 9:00 in Belgrade
+    services.agent_login(agent=ana)
+    ClosedDay.objects.create(calendar=calendar, date=date(2026, 11, 23))
+    call, reply = _call("c1")
+    assert reply.action == "hangup" and call.outcome == Outcome.CLOSED
+
+    line_clock.advance(24 * 3600)  # Tuesday: open again
+    call, reply = _call("c2")
+    assert reply.action == "queue" and call.state == "ringing"
 
 
 def test_a_full_queue_turns_the_caller_away_or_overflows(line, line_clock):

@@ -6,7 +6,8 @@ statement, for a query SQLite runs in about 0.05 ms: that was most of an event's
 (bench/acd.py). Here each statement's text is built once per model from its metadata
 and kept, and values pass through the fields' own conversions both ways, so what is
 written is what `save()` writes and what is read is the model instance the ORM gives.
-The rest of civicline, and the switchboard's rarer paths, use the ORM.
+The rest of civicline, and the switchboard's rarer paths, use the ORM; a queue's opening
+hours are read here too, since every call asks whether the line is open.
 
 Column names in the `where` clauses are Django's defaults (the field's attname).
 """
