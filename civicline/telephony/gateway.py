@@ -6,7 +6,7 @@ new database connection, and hops between the event loop and threads several tim
 the way (the request signals, the middleware, closing the response). For a person's page
 that is well spent; for the PBX's events, which come in one after another and go through
 the switchboard's lock one at a time anyway, it was more than a third of each event's
-cost (bench/acd.py: 97 events/s before, about 160 after).
+cost (bench/acd.py: 97 events/s before, about 160 after, the ORM still in the path).
 Here the same middleware and views run as under WSGI, in one long-lived thread.
 """
 
