@@ -136,7 +136,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # Live updates: how long one server-sent-events stream stays open before the browser
 # reconnects (with Last-Event-ID, so nothing is missed), and how often it looks for events.
 LIVE_STREAM_SECONDS = config.env_int("CIVICLINE_LIVE_STREAM_SECONDS", 55, minimum=1)
-LIVE_POLL_SECONDS = 0.5
+# A ringing phone must pop the caller's history within a second, the lookup included.
+LIVE_POLL_SECONDS = 0.25
 
 # Telephony. Only a simulation sets the switchboard's clock from its requests
 # (X-Civicline-Time); never turn this on for a real line.

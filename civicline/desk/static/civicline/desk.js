@@ -26,8 +26,12 @@ document.addEventListener("htmx:afterSwap", function (event) {
   document.addEventListener("civicline:phone", function (event) {
     var change = event.detail, box = panel();
     if (!box || String(change.user) !== box.dataset.user) return;
+    if (change.state === "ringing") ring(change, box);
+    // The panel redraws after the caller's lookup has gone out: the history comes first.
     if (window.htmx) htmx.trigger(document.body, "phone-changed");
-    if (change.state !== "ringing") return;
+  });
+
+  function ring(change, box) {
     var form = document.getElementById("register");
     var number = change.citizen || change.from;
     if (form && number && form.elements.phone.value !== number) {
@@ -40,7 +44,7 @@ document.addEventListener("htmx:afterSwap", function (event) {
       notice.textContent = box.dataset.ringing + " " + number + (change.queue ? " · " + change.queue : "");
       notice.hidden = false;
     }
-  });
+  }
 
   // Time in state counts up, wrap-up counts down, between the panel's reloads.
   setInterval(function () {
