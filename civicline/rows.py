@@ -107,6 +107,8 @@ def _update_statement(model: type[Model], names: tuple[str, ...], vendor: str) -
     return f"UPDATE {table(model)} SET {sets} WHERE {quote(model._meta.pk.column)} = %s", fields
 
 
+# Statements are kept per model and database vendor: civicline uses one database alias,
+# so the converters taken from the connection that first built a reader serve them all.
 class _Reader:
     """Turns one model's columns of a row into an instance, converting each value as the
     ORM does (e.g. SQLite's text datetimes into aware ones)."""

@@ -78,15 +78,16 @@ def _switchboard() -> None:
 
 def _log(at: datetime, call_id: str, queue: str, agent: str, event: str, *data) -> None:
     values = {f"data{i}": str(value) for i, value in enumerate(data, start=1)}
-    entry = QueueLogEntry(
-        time=at,
-        call_id=call_id or "NONE",
-        queue=queue or "NONE",
-        agent=agent or "NONE",
-        event=event,
-        **values,
+    rows.add(
+        QueueLogEntry(
+            time=at,
+            call_id=call_id or "NONE",
+            queue=queue or "NONE",
+            agent=agent or "NONE",
+            event=event,
+            **values,
+        )
     )
-    rows.add(entry)
 
 
 # A CTI request collects the commands its own event makes and hands them back in its
@@ -106,14 +107,15 @@ def commands_answered() -> Iterator[list[dict]]:
 
 def _command(action: str, at: datetime, call_id: str = "", **payload) -> None:
     collected = _collected.get()
-    command = Command(
-        action=action,
-        call_id=call_id,
-        payload=payload,
-        created_at=at,
-        taken_at=at if collected is not None else None,
+    rows.add(
+        Command(
+            action=action,
+            call_id=call_id,
+            payload=payload,
+            created_at=at,
+            taken_at=at if collected is not None else None,
+        )
     )
-    rows.add(command)
     if collected is not None:
         collected.append({"action": action, "callId": call_id, **payload})
 
